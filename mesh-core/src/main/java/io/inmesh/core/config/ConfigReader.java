@@ -1,0 +1,131 @@
+package io.inmesh.core.config;
+
+import io.inmesh.core.internal.yaml.DiagnosticCollector;
+import io.inmesh.core.internal.yaml.ResourceDocumentReader;
+import io.inmesh.core.model.Resource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Reads Istio YAML into typed {@link Resource}s, with a {@link Diagnostic} for everything that could
+ * not be read: YAML syntax, unknown fields, values of the wrong type, unsupported kinds.
+ *
+ * <p>Reading checks shape only; {@link ConfigValidator} checks meaning. Instances are immutable and
+ * thread-safe.
+ */
+public final class ConfigReader {
+
+    private final ReaderLimits limits;
+
+    private ConfigReader(ReaderLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A reader with {@link ReaderLimits#DEFAULTS}. */
+    public static ConfigReader create() {
+        return new ConfigReader(ReaderLimits.DEFAULTS);
+    }
+
+    public static ConfigReader withLimits(ReaderLimits limits) {
+        return new ConfigReader(limits);
+    }
+
+    /** What a read produced: the resources that could be read, and what could not. */
+    public record ReadResult(List<Resource<?>> resources, List<Diagnostic> diagnostics) {
+        public ReadResult {
+            resources = List.copyOf(resources);
+            diagnostics = diagnostics.stream().sorted().toList();
+        }
+
+        public boolean hasErrors() {
+            return diagnostics.stream().anyMatch(Diagnostic::isError);
+        }
+    }
+
+    /**
+     * Reads files and directories. A directory is read recursively, every {@code *.yaml} and
+     * {@code *.yml} file in name order; a file named directly is read whatever its name.
+     */
+    public ReadResult read(Collection<Path> paths) {
+        List<Resource<?>> resources = new ArrayList<>();
+        DiagnosticCollector diagnostics = new DiagnosticCollector();
+        ResourceDocumentReader reader = new ResourceDocumentReader(limits);
+        for (Path path : paths) {
+            for (Path file : expand(path, diagnostics)) {
+                readFile(file, reader, resources, diagnostics);
+            }
+        }
+        return new ReadResult(resources, diagnostics.list());
+    }
+
+    /** Reads YAML text; {@code sourceName} names it in diagnostics. */
+    public ReadResult read(String sourceName, String yaml) {
+        List<Resource<?>> resources = new ArrayList<>();
+        DiagnosticCollector diagnostics = new DiagnosticCollector();
+        if (yaml.length() > limits.maxSourceBytes()) {
+            diagnostics.error(SourceLocation.of(sourceName), null, null, tooLarge(yaml.length()));
+        } else {
+            new ResourceDocumentReader(limits).read(sourceName, yaml, resources, diagnostics);
+        }
+        return new ReadResult(resources, diagnostics.list());
+    }
+
+    private List<Path> expand(Path path, DiagnosticCollector diagnostics) {
+        if (Files.isRegularFile(path)) {
+            return List.of(path);
+        }
+        if (!Files.isDirectory(path)) {
+            diagnostics.error(SourceLocation.of(path.toString()), null, null, "no such file or directory");
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.endsWith(".yaml") || name.endsWith(".yml");
+                    })
+                    .sorted()
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            diagnostics.error(SourceLocation.of(path.toString()), null, null, "cannot list directory: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void readFile(Path file, ResourceDocumentReader reader, List<Resource<?>> resources,
+            DiagnosticCollector diagnostics) {
+        String source = file.toString();
+        try {
+            long size = Files.size(file);
+            if (size > limits.maxSourceBytes()) {
+                diagnostics.error(SourceLocation.of(source), null, null, tooLarge(size));
+                return;
+            }
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+            reader.read(source, text, resources, diagnostics);
+        } catch (CharacterCodingException e) {
+            diagnostics.error(SourceLocation.of(source), null, null, "not valid UTF-8 text");
+        } catch (IOException e) {
+            diagnostics.error(SourceLocation.of(source), null, null, "cannot read: " + e);
+        }
+    }
+
+    private String tooLarge(long size) {
+        return "source is " + size + " bytes, over the limit of " + limits.maxSourceBytes()
+                + " bytes (split it into several files)";
+    }
+}
