@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Durations as Istio's YAML writes them: a sequence of decimal numbers, each with a unit, such as
  * {@code 1.5s}, {@code 300ms}, {@code 1m30s} or {@code 2h}. Units are {@code h}, {@code m},
- * {@code s}, {@code ms}, {@code us} (or {@code µs}) and {@code ns}.
+ * {@code s}, {@code ms}, {@code us} (or {@code µs}) and {@code ns}; a bare {@code 0} is zero. This is
+ * the syntax of Go's {@code time.ParseDuration}, which Istio's own reader uses.
  */
 public final class Durations {
 
@@ -28,10 +29,13 @@ public final class Durations {
         if (i == text.length()) {
             return Optional.empty();
         }
+        if (text.substring(i).equals("0")) {
+            return Optional.of(Duration.ZERO); // the one number without a unit, as Go accepts it
+        }
         BigDecimal totalNanos = BigDecimal.ZERO;
         while (i < text.length()) {
             int numberStart = i;
-            while (i < text.length() && (Character.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
+            while (i < text.length() && (isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
                 i++;
             }
             String number = text.substring(numberStart, i);
@@ -39,7 +43,7 @@ public final class Durations {
                 return Optional.empty();
             }
             int unitStart = i;
-            while (i < text.length() && !Character.isDigit(text.charAt(i)) && text.charAt(i) != '.') {
+            while (i < text.length() && !isDigit(text.charAt(i)) && text.charAt(i) != '.') {
                 i++;
             }
             long nanosPerUnit = nanosPerUnit(text.substring(unitStart, i));
@@ -54,6 +58,11 @@ public final class Durations {
         }
         long nanos = totalNanos.longValue();
         return Optional.of(Duration.ofNanos(negative ? -nanos : nanos));
+    }
+
+    /** ASCII digits only: {@link Character#isDigit} would also take digits of other scripts. */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static long nanosPerUnit(String unit) {

@@ -12,6 +12,7 @@ import java.util.List;
  * @param portLevelSettings per-port overrides
  * @param tunnel tunnel settings
  * @param proxyProtocol PROXY protocol settings
+ * @param retryBudget a cap on concurrent retries
  */
 public record TrafficPolicy(
         LoadBalancerSettings loadBalancer,
@@ -20,7 +21,8 @@ public record TrafficPolicy(
         ClientTlsSettings tls,
         List<PortTrafficPolicy> portLevelSettings,
         TunnelSettings tunnel,
-        ProxyProtocol proxyProtocol) {
+        ProxyProtocol proxyProtocol,
+        RetryBudget retryBudget) {
 
     /**
      * Policy of one port, overriding the policy of the whole destination.
@@ -47,6 +49,15 @@ public record TrafficPolicy(
      * @param targetPort port of the tunnel's end
      */
     public record TunnelSettings(String protocol, String targetHost, Integer targetPort) {
+    }
+
+    /**
+     * The share of active requests that may be retries at once.
+     *
+     * @param percent the share, 0 to 100
+     * @param minRetryConcurrency retries always allowed whatever the share
+     */
+    public record RetryBudget(Double percent, Integer minRetryConcurrency) {
     }
 
     /**

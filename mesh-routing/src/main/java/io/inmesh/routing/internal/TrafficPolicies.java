@@ -11,7 +11,7 @@ public final class TrafficPolicies {
     /**
      * The rule's policy with every setting the subset's policy sets put over it, setting by setting
      * (load balancer, connection pool, outlier detection, TLS, port-level settings, tunnel, PROXY
-     * protocol), as Istio merges a subset's policy into its DestinationRule's.
+     * protocol, retry budget), as Istio merges a subset's policy into its DestinationRule's.
      */
     public static TrafficPolicy merge(TrafficPolicy rule, TrafficPolicy subset) {
         if (subset == null) {
@@ -27,6 +27,7 @@ public final class TrafficPolicies {
                 subset.tls() != null ? subset.tls() : rule.tls(),
                 !subset.portLevelSettings().isEmpty() ? subset.portLevelSettings() : rule.portLevelSettings(),
                 subset.tunnel() != null ? subset.tunnel() : rule.tunnel(),
-                subset.proxyProtocol() != null ? subset.proxyProtocol() : rule.proxyProtocol());
+                subset.proxyProtocol() != null ? subset.proxyProtocol() : rule.proxyProtocol(),
+                subset.retryBudget() != null ? subset.retryBudget() : rule.retryBudget());
     }
 }

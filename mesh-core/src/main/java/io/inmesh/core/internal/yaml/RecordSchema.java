@@ -43,7 +43,7 @@ final class RecordSchema {
             Field field = new Field(i, components[i].getName(), components[i].getGenericType());
             fields.add(field);
             byYamlName.put(field.name(), field);
-            byYamlName.putIfAbsent(snakeCase(field.name()), field);
+            byYamlName.putIfAbsent(PROTO_NAMES.getOrDefault(field.name(), snakeCase(field.name())), field);
         }
         Class<?>[] parameterTypes = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         try {
@@ -53,6 +53,12 @@ final class RecordSchema {
             throw new IllegalStateException("record without canonical constructor: " + type, e);
         }
     }
+
+    /**
+     * Protobuf names that {@link #snakeCase} cannot derive from the camelCase name, because the proto
+     * name has an underscore before a digit.
+     */
+    private static final Map<String, String> PROTO_NAMES = Map.of("consecutive5xxErrors", "consecutive_5xx_errors");
 
     static RecordSchema of(Class<?> type) {
         return CACHE.get(type);

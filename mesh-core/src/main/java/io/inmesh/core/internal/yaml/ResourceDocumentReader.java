@@ -9,11 +9,15 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -41,7 +45,10 @@ public final class ResourceDocumentReader {
             "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
             "deletionGracePeriodSeconds", "ownerReferences", "finalizers", "managedFields", "selfLink",
             "generateName");
-    private static final Pattern DOCUMENT_MARKER = Pattern.compile("^(---|\\.\\.\\.)(\\s.*)?$");
+    private static final Pattern DOCUMENT_START = Pattern.compile("^---(\\s.*)?$");
+    private static final Pattern DOCUMENT_END = Pattern.compile("^\\.\\.\\.(\\s.*)?$");
+    /** A line that carries no content: blank, a comment or a directive such as {@code %YAML 1.1}. */
+    private static final Pattern NO_CONTENT = Pattern.compile("^\\s*([#%].*)?$");
     private static final Pattern DNS1123_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -71,21 +78,36 @@ public final class ResourceDocumentReader {
     private record Chunk(int firstLine, String text) {
     }
 
-    /** Splits at document markers in column 0, keeping each chunk's first line number (0-based). */
+    /**
+     * Splits before each {@code ---} and after each {@code ...} in column 0, keeping each chunk's
+     * first line number (0-based). Lines before a {@code ---} that carry no content (comments,
+     * directives) stay with the document that follows them, as directives must.
+     */
     private static List<Chunk> split(String text) {
         List<Chunk> chunks = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         StringBuilder current = new StringBuilder();
         int start = 0;
+        boolean noContentYet = true;
         for (int i = 0; i < lines.length; i++) {
-            if (DOCUMENT_MARKER.matcher(lines[i]).matches() && i > start) {
+            if (DOCUMENT_START.matcher(lines[i]).matches() && !noContentYet) {
                 chunks.add(new Chunk(start, current.toString()));
                 current.setLength(0);
                 start = i;
+                noContentYet = true;
             }
             current.append(lines[i]).append('\n');
+            noContentYet &= NO_CONTENT.matcher(lines[i]).matches();
+            if (DOCUMENT_END.matcher(lines[i]).matches()) {
+                chunks.add(new Chunk(start, current.toString()));
+                current.setLength(0);
+                start = i + 1;
+                noContentYet = true;
+            }
         }
-        chunks.add(new Chunk(start, current.toString()));
+        if (current.length() > 0) {
+            chunks.add(new Chunk(start, current.toString()));
+        }
         return chunks;
     }
 
@@ -97,9 +119,22 @@ public final class ResourceDocumentReader {
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
         try {
-            return new Yaml(options).compose(new StringReader(chunk.text()));
+            Node root = new Yaml(options).compose(new StringReader(chunk.text()));
+            Node recursive = root == null ? null : findRecursion(root, new IdentityHashMap<>());
+            if (recursive == null) {
+                return root;
+            }
+            diagnostics.error(new SourceLocation(source, chunk.firstLine() + recursive.getStartMark().getLine() + 1,
+                    recursive.getStartMark().getColumn() + 1), null, null,
+                    "YAML refused: the value anchored as &" + recursive.getAnchor()
+                            + " contains an alias to itself (expected no recursive aliases)");
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            if (mark != null && e.getContextMark() != null && mark.getLine() >= chunk.text().lines().count()) {
+                // "unexpected end of stream" would point past the document, often at the next one's
+                // "---": where the unclosed quote or bracket opened says more.
+                mark = e.getContextMark();
+            }
             SourceLocation at = mark == null
                     ? new SourceLocation(source, chunk.firstLine() + 1, 1)
                     : new SourceLocation(source, chunk.firstLine() + mark.getLine() + 1, mark.getColumn() + 1);
@@ -117,6 +152,34 @@ public final class ResourceDocumentReader {
         return null;
     }
 
+    /**
+     * A list or map that contains itself through an alias, or {@code null} when there is none.
+     * SnakeYAML composes such recursive values; Kubernetes refuses them, and walking one would
+     * never end.
+     */
+    private static Node findRecursion(Node node, Map<Node, Boolean> finished) {
+        if (!(node instanceof SequenceNode) && !(node instanceof MappingNode)) {
+            return null;
+        }
+        Boolean done = finished.putIfAbsent(node, Boolean.FALSE);
+        if (done != null) {
+            return done ? null : node;
+        }
+        List<Node> children = node instanceof SequenceNode sequence
+                ? sequence.getValue()
+                : ((MappingNode) node).getValue().stream()
+                        .flatMap(tuple -> Stream.of(tuple.getKeyNode(), tuple.getValueNode()))
+                        .toList();
+        for (Node child : children) {
+            Node recursive = findRecursion(child, finished);
+            if (recursive != null) {
+                return recursive;
+            }
+        }
+        finished.put(node, Boolean.TRUE);
+        return null;
+    }
+
     private void readDocument(String source, int lineOffset, Node root, List<Resource<?>> resources,
             DiagnosticCollector diagnostics) {
         SpecBinder locator = new SpecBinder(source, lineOffset, null, diagnostics, new HashMap<>());
@@ -129,12 +192,18 @@ public final class ResourceDocumentReader {
                             + SpecBinder.describe(root));
             return;
         }
-        Map<String, Node> fields = new java.util.LinkedHashMap<>();
-        Map<String, Node> keys = new HashMap<>();
+        Map<String, Node> fields = new LinkedHashMap<>();
+        Map<String, Node> keys = new LinkedHashMap<>();
+        List<Node> rejectedKeys = new ArrayList<>();
         for (NodeTuple tuple : mapping.getValue()) {
-            if (tuple.getKeyNode() instanceof ScalarNode key) {
-                fields.put(key.getValue(), tuple.getValueNode());
-                keys.put(key.getValue(), key);
+            if (tuple.getKeyNode() instanceof ScalarNode key && !SpecBinder.isNull(key)) {
+                if (fields.putIfAbsent(key.getValue(), tuple.getValueNode()) == null) {
+                    keys.put(key.getValue(), key);
+                } else {
+                    rejectedKeys.add(key);
+                }
+            } else {
+                rejectedKeys.add(tuple.getKeyNode());
             }
         }
         String kindName = scalar(fields.get("kind"));
@@ -148,7 +217,7 @@ public final class ResourceDocumentReader {
             return;
         }
         ResourceKind kind = ResourceKind.byName(kindName).orElse(null);
-        if (kind == null || apiVersion == null || !apiVersion.startsWith(kind.group().groupName() + "/")) {
+        if (kind == null || apiVersion != null && !apiVersion.startsWith(kind.group().groupName() + "/")) {
             diagnostics.warning(locator.locate(root), describeUnsupported(kindName, fields), null,
                     "unsupported kind " + kindName + (apiVersion == null ? "" : " (" + apiVersion + ")")
                             + ": skipped; inmesh reads " + supportedKinds());
@@ -160,10 +229,12 @@ public final class ResourceDocumentReader {
         String key = kindName + "/" + (namespace == null || namespace.isEmpty() ? ObjectMeta.DEFAULT_NAMESPACE : namespace)
                 + "/" + (name == null ? "<unnamed>" : name);
         int errorsBefore = diagnostics.errorCount();
-        if (!kind.accepts(apiVersion)) {
+        String acceptedVersions = " (expected one of: " + String.join(", ", kind.group().apiVersions()) + ")";
+        if (apiVersion == null) {
+            diagnostics.error(locator.locate(root), key, "apiVersion", "missing apiVersion" + acceptedVersions);
+        } else if (!kind.accepts(apiVersion)) {
             diagnostics.error(locator.locate(fields.get("apiVersion")), key, "apiVersion",
-                    "unsupported apiVersion " + apiVersion + " for " + kindName + " (expected one of: "
-                            + String.join(", ", kind.group().apiVersions()) + ")");
+                    "unsupported apiVersion " + apiVersion + " for " + kindName + acceptedVersions);
         }
         for (Map.Entry<String, Node> entry : keys.entrySet()) {
             if (!TOP_LEVEL_FIELDS.contains(entry.getKey())) {
@@ -171,8 +242,18 @@ public final class ResourceDocumentReader {
                         "unknown field \"" + entry.getKey() + "\" (expected apiVersion, kind, metadata, spec, status)");
             }
         }
+        for (Node rejected : rejectedKeys) {
+            if (rejected instanceof ScalarNode scalar && !SpecBinder.isNull(scalar)) {
+                diagnostics.error(locator.locate(rejected), key, scalar.getValue(), "duplicate field \"" + scalar.getValue() + "\"");
+            } else {
+                diagnostics.error(locator.locate(rejected), key, null, "expected a field name, got " + SpecBinder.describe(rejected));
+            }
+        }
         Map<String, SourceLocation> locations = new HashMap<>();
         SpecBinder binder = new SpecBinder(source, lineOffset, key, diagnostics, locations);
+        if (metadataNode != null) {
+            locations.put("metadata", binder.locate(metadataNode));
+        }
         ObjectMeta metadata = readMetadata(binder, root, metadataNode, key, diagnostics);
         Node specNode = fields.get("spec");
         Object spec;
@@ -195,19 +276,26 @@ public final class ResourceDocumentReader {
     }
 
     private ObjectMeta readMetadata(SpecBinder binder, Node root, Node node, String key, DiagnosticCollector diagnostics) {
-        if (node == null || !(node instanceof MappingNode mapping)) {
+        if (!(node instanceof MappingNode mapping)) {
             diagnostics.error(binder.locate(node == null ? root : node), key, "metadata",
-                    "missing metadata (expected an object with at least a name)");
+                    node == null || SpecBinder.isNull(node)
+                            ? "missing metadata (expected an object with at least a name)"
+                            : "expected metadata to be an object with at least a name, got " + SpecBinder.describe(node));
             return null;
         }
         String name = null;
         String namespace = null;
         Map<String, String> labels = Map.of();
         Map<String, String> annotations = Map.of();
+        Set<String> seen = new HashSet<>();
         for (NodeTuple tuple : mapping.getValue()) {
             String field = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
             Node value = tuple.getValueNode();
             String path = "metadata." + field;
+            if (!seen.add(field)) {
+                diagnostics.error(binder.locate(tuple.getKeyNode()), key, path, "duplicate field \"" + field + "\"");
+                continue;
+            }
             switch (field) {
                 case "name" -> name = (String) binder.bind(value, String.class, path);
                 case "namespace" -> namespace = (String) binder.bind(value, String.class, path);
@@ -221,8 +309,12 @@ public final class ResourceDocumentReader {
                 }
             }
         }
+        Node nameNode = field(node, "name");
+        if (name == null && nameNode != null && !SpecBinder.isNull(nameNode)) {
+            return null; // not a string: already reported
+        }
         if (name == null || name.isEmpty()) {
-            diagnostics.error(binder.locate(node), key, "metadata.name", "missing name");
+            diagnostics.error(binder.locate(nameNode == null ? node : nameNode), key, "metadata.name", "missing name");
             return null;
         }
         if (name.length() > 253 || !DNS1123_SUBDOMAIN.matcher(name).matches()) {

@@ -396,13 +396,31 @@ public final class SpecBinder {
         return "a value";
     }
 
+    /**
+     * An integer as YAML 1.1 writes it, and as Kubernetes reads it: decimal, {@code 0x} hex,
+     * {@code 0b} binary, or octal with a leading {@code 0} ({@code 0644} is 420); {@code _} separates
+     * digits. {@code null} when the text is none of these.
+     */
     private static Long parseLong(String text) {
         String digits = text.replace("_", "");
+        String sign = digits.startsWith("-") ? "-" : "";
+        String magnitude = digits.startsWith("-") || digits.startsWith("+") ? digits.substring(1) : digits;
+        int radix = 10;
+        if (magnitude.startsWith("0x") || magnitude.startsWith("0X")) {
+            radix = 16;
+            magnitude = magnitude.substring(2);
+        } else if (magnitude.startsWith("0b")) {
+            radix = 2;
+            magnitude = magnitude.substring(2);
+        } else if (magnitude.length() > 1 && magnitude.startsWith("0")) {
+            radix = 8;
+            magnitude = magnitude.substring(1);
+        }
+        if (magnitude.isEmpty() || !Character.isLetterOrDigit(magnitude.charAt(0))) {
+            return null;
+        }
         try {
-            if (digits.startsWith("0x") || digits.startsWith("0X")) {
-                return Long.parseLong(digits.substring(2), 16);
-            }
-            return Long.parseLong(digits);
+            return Long.parseLong(sign + magnitude, radix);
         } catch (NumberFormatException e) {
             return null;
         }

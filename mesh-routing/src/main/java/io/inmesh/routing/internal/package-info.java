@@ -1,0 +1,5 @@
+/**
+ * Internal: compiled matchers, VirtualService and DestinationRule indexes behind
+ * {@link io.inmesh.routing.RouteTable}. Not an API.
+ */
+package io.inmesh.routing.internal;
