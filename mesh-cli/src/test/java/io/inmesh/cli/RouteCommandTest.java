@@ -71,8 +71,8 @@ class RouteCommandTest {
 
     @Test
     void aDestinationWithoutPortUsesTheRequestsPort() throws IOException {
-        JsonNode fromOption = routeJson("--config", REVIEWS_JASON, "--host", "reviews", "--port", "9080");
-        JsonNode fromHost = routeJson("--config", REVIEWS_JASON, "--host", "reviews:9080");
+        JsonNode fromOption = routeJson("--config", REVIEWS_JASON, DESTINATION_RULES, "--host", "reviews", "--port", "9080");
+        JsonNode fromHost = routeJson("--config", REVIEWS_JASON, DESTINATION_RULES, "--host", "reviews:9080");
 
         assertThat(fromOption.get("destinations").get(0).get("port").asInt()).isEqualTo(9080);
         assertThat(fromHost.get("destinations").get(0).get("port").asInt()).isEqualTo(9080);
@@ -94,7 +94,7 @@ class RouteCommandTest {
     @Test
     void sampledSharesFollowTheWeightsWithinBinomialTolerance() throws IOException {
         int samples = 10_000;
-        JsonNode json = routeJson("--config", REVIEWS_90_10, "--host", "reviews", "--samples", String.valueOf(samples), "--seed", "7");
+        JsonNode json = routeJson("--config", REVIEWS_90_10, DESTINATION_RULES, "--host", "reviews", "--samples", String.valueOf(samples), "--seed", "7");
 
         JsonNode destinations = json.get("destinations");
         assertThat(destinations).hasSize(2);
@@ -113,7 +113,7 @@ class RouteCommandTest {
 
     @Test
     void theSameSeedGivesTheSameOutput() {
-        String[] args = {"route", "--config", REVIEWS_90_10, "--host", "reviews", "--samples", "10000", "--seed", "7"};
+        String[] args = {"route", "--config", REVIEWS_90_10, DESTINATION_RULES, "--host", "reviews", "--samples", "10000", "--seed", "7"};
 
         MeshRun first = mesh(args);
         MeshRun second = mesh(args);
@@ -128,7 +128,7 @@ class RouteCommandTest {
 
     @Test
     void withoutSamplesThereIsNoShare() throws IOException {
-        JsonNode json = routeJson("--config", REVIEWS_90_10, "--host", "reviews");
+        JsonNode json = routeJson("--config", REVIEWS_90_10, DESTINATION_RULES, "--host", "reviews");
 
         assertThat(json.get("destinations").get(0).has("share")).isFalse();
         assertThat(json.has("samples")).isFalse();
@@ -136,7 +136,7 @@ class RouteCommandTest {
 
     @Test
     void aSingleDestinationGetsEveryPick() throws IOException {
-        JsonNode json = routeJson("--config", REVIEWS_JASON, "--host", "reviews", "--samples", "50");
+        JsonNode json = routeJson("--config", REVIEWS_JASON, DESTINATION_RULES, "--host", "reviews", "--samples", "50");
 
         assertThat(json.get("destinations").get(0).get("share").asDouble()).isEqualTo(1.0);
     }
@@ -167,7 +167,7 @@ class RouteCommandTest {
 
     @Test
     void othersRatingsHaveNoFault() throws IOException {
-        JsonNode json = routeJson("--config", RATINGS_DELAY, "--host", "ratings", "--header", "end-user=bob");
+        JsonNode json = routeJson("--config", RATINGS_DELAY, DESTINATION_RULES, "--host", "ratings", "--header", "end-user=bob");
 
         assertThat(json.get("route").asInt()).isEqualTo(1);
         assertThat(json.has("fault")).isFalse();
@@ -175,8 +175,8 @@ class RouteCommandTest {
 
     @Test
     void faultInText() {
-        MeshRun delay = mesh("route", "--config", RATINGS_DELAY, "--host", "ratings", "--header", "end-user=jason");
-        MeshRun abort = mesh("route", "--config", RATINGS_ABORT, "--host", "ratings", "--header", "end-user=jason");
+        MeshRun delay = mesh("route", "--config", RATINGS_DELAY, DESTINATION_RULES, "--host", "ratings", "--header", "end-user=jason");
+        MeshRun abort = mesh("route", "--config", RATINGS_ABORT, DESTINATION_RULES, "--host", "ratings", "--header", "end-user=jason");
 
         assertThat(delay.outLines()).containsExactly(
                 "ratings.default.svc.cluster.local: VirtualService default/ratings, route #0",
@@ -203,7 +203,8 @@ class RouteCommandTest {
                     fault:
                       abort:
                         httpStatus: 503
-                        percent: 25
+                        percentage:
+                          value: 25
                       delay:
                         fixedDelay: 1.5s
                         percent: 10
@@ -269,6 +270,10 @@ class RouteCommandTest {
                 "  fault: delay 1.5s for 10% of requests",
                 "  timeout: 10s",
                 "  retries: 3 attempts, 250ms per try, on 5xx,connect-failure");
+        // The deprecated integer percent is honoured, and flagged as deprecated.
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.errLines()).containsExactly(config + ":18:18: warning: VirtualService/bookinfo/ratings: "
+                + "spec.http[0].fault.delay.percent: deprecated (still honoured when percentage is not set): use percentage");
     }
 
     @Test
@@ -313,6 +318,18 @@ class RouteCommandTest {
                     route:
                     - destination:
                         host: productpage
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: productpage-shadow
+                  namespace: bookinfo
+                spec:
+                  host: productpage-shadow
+                  subsets:
+                  - name: v2
+                    labels:
+                      version: v2
                 """);
         String path = config.toString();
         String[] common = {"route", "--config", path, "--host", "productpage", "--namespace", "bookinfo", "--output", "json"};
@@ -359,6 +376,20 @@ class RouteCommandTest {
                     mirror:
                       host: httpbin
                       subset: v2
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: httpbin
+                spec:
+                  host: httpbin
+                  subsets:
+                  - name: v1
+                    labels:
+                      version: v1
+                  - name: v2
+                    labels:
+                      version: v2
                 """);
 
         JsonNode json = routeJson("--config", config.toString(), "--host", "httpbin");
@@ -370,7 +401,7 @@ class RouteCommandTest {
 
     @Test
     void aHostWithoutRulesTakesTheDefaultRoute() throws IOException {
-        JsonNode json = routeJson("--config", REVIEWS_JASON, "--host", "details", "--namespace", "bookinfo", "--port", "9080");
+        JsonNode json = routeJson("--config", REVIEWS_JASON, DESTINATION_RULES, "--host", "details", "--namespace", "bookinfo", "--port", "9080");
 
         assertThat(json.get("outcome").asText()).isEqualTo("DEFAULT_ROUTE");
         assertThat(json.get("virtualService").isNull()).isTrue();
@@ -442,6 +473,21 @@ class RouteCommandTest {
                     - destination:
                         host: reviews
                         subset: v1
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: reviews
+                  namespace: bookinfo
+                spec:
+                  host: reviews
+                  subsets:
+                  - name: special
+                    labels:
+                      version: special
+                  - name: v1
+                    labels:
+                      version: v1
                 """);
         List<String> all = List.of("route", "--config", config.toString(), "--host", "reviews.bookinfo.svc.cluster.local",
                 "--namespace", "frontend", "--source-label", "app=productpage", "--source-label", "version=v1",
@@ -495,7 +541,7 @@ class RouteCommandTest {
                   configPatches: []
                 """);
 
-        MeshRun run = mesh("route", "--config", config.toString(), REVIEWS_JASON, "--host", "reviews", "--output", "json");
+        MeshRun run = mesh("route", "--config", config.toString(), REVIEWS_JASON, DESTINATION_RULES, "--host", "reviews", "--output", "json");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.errLines()).hasSize(1);

@@ -126,9 +126,10 @@ class ValidateCommandTest {
     @Test
     void readsDirectoriesRecursivelyAndSeveralPaths() throws IOException {
         write("a/one.yaml", VALID);
-        write("a/b/two.yml", VALID.replace("name: reviews", "name: reviews-two"));
+        // Each file routes its own host: two VirtualServices for one host would draw a warning.
+        write("a/b/two.yml", VALID.replace("reviews", "ratings"));
         write("a/notes.txt", "not: yaml: at all: [");
-        Path single = write("single.yaml", VALID.replace("name: reviews", "name: reviews-three"));
+        Path single = write("single.yaml", VALID.replace("reviews", "details"));
 
         MeshRun run = mesh("validate", dir.resolve("a").toString(), single.toString());
 

@@ -120,10 +120,11 @@ class RouteMatchingTest {
     }
 
     @Test
-    void regexStarMeansPresence() {
-        RouteTable table = firstRouteMatching("- headers:\n    x-debug: {regex: '*'}");
-        assertThat(routeOf(table, api("/").header("x-debug", "anything"))).isEqualTo("matched");
-        assertThat(routeOf(table, api("/"))).isEqualTo("fallback");
+    void regexStarInWithoutHeadersMeansAbsence() {
+        // Istio accepts `regex: "*"` only under withoutHeaders, where it asks that the header be absent.
+        RouteTable table = firstRouteMatching("- withoutHeaders:\n    x-debug: {regex: '*'}");
+        assertThat(routeOf(table, api("/"))).isEqualTo("matched");
+        assertThat(routeOf(table, api("/").header("x-debug", "anything"))).isEqualTo("fallback");
     }
 
     @Test
@@ -147,6 +148,16 @@ class RouteMatchingTest {
                     - {destination: {host: api, subset: a}, weight: 2}
                     - {destination: {host: api, subset: b}}
                     - {destination: {host: api, subset: c}, weight: 1}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: api, namespace: shop}
+                spec:
+                  host: api
+                  subsets:
+                  - {name: a, labels: {track: a}}
+                  - {name: b, labels: {track: b}}
+                  - {name: c, labels: {track: c}}
                 """);
         assertThat(table.route(api("/").build(), CALLER).destinations())
                 .extracting(WeightedDestination::subset, WeightedDestination::weight)

@@ -174,7 +174,7 @@ public final class RouteExplanation {
             }
             putIfSet(node, "grpcStatus", abort.grpcStatus());
             putIfSet(node, "http2Error", abort.http2Error());
-            node.put("percentage", percentage(abort.percentage(), abort.percent()));
+            node.put("percentage", percentage(abort.percentage(), null));
         }
         HttpFaultInjection.Delay delay = fault.delay();
         if (delay != null) {
@@ -390,7 +390,7 @@ public final class RouteExplanation {
             what.add("HTTP/2 error " + abort.http2Error());
         }
         return "abort with " + (what.isEmpty() ? "(no status)" : String.join(", ", what)) + " "
-                + share(percentage(abort.percentage(), abort.percent()));
+                + share(percentage(abort.percentage(), null));
     }
 
     private static String delayText(HttpFaultInjection.Delay delay) {

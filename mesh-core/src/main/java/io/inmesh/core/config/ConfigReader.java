@@ -73,7 +73,8 @@ public final class ConfigReader {
         List<Resource<?>> resources = new ArrayList<>();
         DiagnosticCollector diagnostics = new DiagnosticCollector();
         if (yaml.length() > limits.maxSourceBytes()) {
-            diagnostics.error(SourceLocation.of(sourceName), null, null, tooLarge(yaml.length()));
+            diagnostics.error(SourceLocation.of(sourceName), null, null, "source is " + yaml.length()
+                    + " characters, over the limit of " + limits.maxSourceBytes() + " (split it into several sources)");
         } else {
             new ResourceDocumentReader(limits).read(sourceName, yaml, resources, diagnostics);
         }
@@ -89,13 +90,18 @@ public final class ConfigReader {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile)
+            List<Path> files = walk.filter(Files::isRegularFile)
                     .filter(p -> {
                         String name = p.getFileName().toString();
                         return name.endsWith(".yaml") || name.endsWith(".yml");
                     })
                     .sorted()
                     .toList();
+            if (files.isEmpty()) {
+                // A mistyped directory would otherwise pass validation silently.
+                diagnostics.warning(SourceLocation.of(path.toString()), null, null, "no *.yaml or *.yml file in this directory");
+            }
+            return files;
         } catch (IOException | RuntimeException e) {
             diagnostics.error(SourceLocation.of(path.toString()), null, null, "cannot list directory: " + e.getMessage());
             return List.of();

@@ -29,9 +29,8 @@ public record HttpFaultInjection(
      * @param httpStatus HTTP status to return
      * @param grpcStatus gRPC status name to return
      * @param http2Error HTTP/2 error to return
-     * @param percentage share of requests aborted
-     * @param percent deprecated: share of requests aborted, as an integer
+     * @param percentage share of requests aborted; none when unset
      */
-    public record Abort(Integer httpStatus, String grpcStatus, String http2Error, Percent percentage, Integer percent) {
+    public record Abort(Integer httpStatus, String grpcStatus, String http2Error, Percent percentage) {
     }
 }

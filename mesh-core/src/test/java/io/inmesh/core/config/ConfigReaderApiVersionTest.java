@@ -70,6 +70,22 @@ class ConfigReaderApiVersionTest {
     }
 
     @Test
+    void anIstioKindUnderAnotherGroupIsATypoAndAnErrorNotASkippedDocument() {
+        ConfigReader.ReadResult result = reader.read(SOURCE, """
+                apiVersion: v1
+                kind: VirtualService
+                metadata:
+                  name: reviews
+                """);
+
+        assertThat(result.resources()).isEmpty();
+        assertThat(result.diagnostics()).containsExactly(new Diagnostic(Severity.ERROR,
+                new SourceLocation(SOURCE, 1, 13), "VirtualService/default/reviews", "apiVersion",
+                "unsupported apiVersion v1 for VirtualService (expected one of:"
+                        + " networking.istio.io/v1, networking.istio.io/v1beta1, networking.istio.io/v1alpha3)"));
+    }
+
+    @Test
     void anUnknownVersionOfTheSecurityGroupIsAnErrorNamingTheAcceptedOnes() {
         ConfigReader.ReadResult result = reader.read(SOURCE, """
                 apiVersion: security.istio.io/v1alpha1

@@ -122,7 +122,7 @@ class ConfigReaderBookinfoTest {
 
         HttpFaultInjection fault = spec.http().get(0).fault();
         assertThat(fault.delay()).isNull();
-        assertThat(fault.abort()).isEqualTo(new HttpFaultInjection.Abort(500, null, null, new Percent(100.0), null));
+        assertThat(fault.abort()).isEqualTo(new HttpFaultInjection.Abort(500, null, null, new Percent(100.0)));
     }
 
     @Test
@@ -134,7 +134,7 @@ class ConfigReaderBookinfoTest {
         HttpRoute faulty = result.resources().get(0).spec(VirtualService.class).http().get(0);
         assertThat(faulty.match()).isEmpty();
         assertThat(faulty.fault().abort()).isEqualTo(
-                new HttpFaultInjection.Abort(555, null, null, new Percent(100.0), null));
+                new HttpFaultInjection.Abort(555, null, null, new Percent(100.0)));
         assertThat(result.resources().get(1).location())
                 .isEqualTo(new SourceLocation(IstioCorpus.path("bookinfo/fault-injection-details-v1.yaml").toString(), 23, 1));
     }

@@ -292,6 +292,17 @@ class ConfigReaderDocumentsTest {
     }
 
     @Test
+    void aDirectoryWithoutYamlFilesIsAWarningSoATypoDoesNotPassSilently(@TempDir Path folder) throws IOException {
+        Files.writeString(folder.resolve("notes.txt"), "not configuration");
+
+        ConfigReader.ReadResult result = reader.read(List.of(folder));
+
+        assertThat(result.resources()).isEmpty();
+        assertThat(result.diagnostics()).containsExactly(new Diagnostic(Severity.WARNING,
+                SourceLocation.of(folder.toString()), null, null, "no *.yaml or *.yml file in this directory"));
+    }
+
+    @Test
     void aMissingPathOrABinaryFileIsAnErrorAndTheOtherFilesStillLoad(@TempDir Path folder) throws IOException {
         Path missing = folder.resolve("missing.yaml");
         Path binary = Files.write(folder.resolve("binary.yaml"), new byte[] {(byte) 0xC3, (byte) 0x28, 'a', '\n'});

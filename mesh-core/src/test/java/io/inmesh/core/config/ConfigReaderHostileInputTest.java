@@ -135,7 +135,26 @@ class ConfigReaderHostileInputTest {
 
         assertThat(result.resources()).isEmpty();
         assertThat(result.diagnostics()).containsExactly(new Diagnostic(Severity.ERROR, SourceLocation.of(SOURCE),
-                null, null, "source is " + huge.length() + " bytes, over the limit of 8388608 bytes (split it into several files)"));
+                null, null, "source is " + huge.length() + " characters, over the limit of 8388608 (split it into several sources)"));
+    }
+
+    @Test
+    void aMegabyteLineIsRefusedBeforeTheScannerSpendsSecondsOnIt() {
+        String longLine = GOOD_DOCUMENT + "---\n" + """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: long
+                  annotations:
+                    blob: %s
+                """.formatted("x".repeat(1 << 20));
+
+        ConfigReader.ReadResult result = reader.read(SOURCE, longLine);
+
+        assertThat(result.resources()).isEmpty();
+        assertThat(result.diagnostics()).containsExactly(new Diagnostic(Severity.ERROR, new SourceLocation(SOURCE,
+                GOOD_DOCUMENT.split("\n").length + 7, 1), null, null,
+                "line is " + ((1 << 20) + "    blob: ".length()) + " characters long, over the limit of 262144 (split long values over several lines)"));
     }
 
     @Test
@@ -173,7 +192,7 @@ class ConfigReaderHostileInputTest {
 
     @Test
     void tooManyDocumentsInOneSourceAreRefused() {
-        ConfigReader limited = ConfigReader.withLimits(new ReaderLimits(1 << 20, 1 << 20, 20, 64, 2));
+        ConfigReader limited = ConfigReader.withLimits(new ReaderLimits(1 << 20, 1 << 20, 20, 64, 2, 1 << 16));
         String three = GOOD_DOCUMENT.repeat(3);
 
         ConfigReader.ReadResult result = limited.read(SOURCE, three);
@@ -185,10 +204,10 @@ class ConfigReaderHostileInputTest {
 
     @Test
     void limitsMustBePositive() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReaderLimits(0, 1, 1, 1, 1));
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReaderLimits(1, 1, -1, 1, 1));
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReaderLimits(1, 1, 1, 0, 1));
-        assertThat(new ReaderLimits(1, 1, 0, 1, 1).maxAliasesForCollections()).isZero();
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReaderLimits(0, 1, 1, 1, 1, 1));
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReaderLimits(1, 1, -1, 1, 1, 1));
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReaderLimits(1, 1, 1, 0, 1, 1));
+        assertThat(new ReaderLimits(1, 1, 0, 1, 1, 1).maxAliasesForCollections()).isZero();
     }
 
     private static String tenMegabyteDocument() {

@@ -198,20 +198,22 @@ class ConfigReaderStrictnessTest {
     }
 
     @Test
-    void theSameFieldInCamelCaseAndSnakeCaseIsADuplicate() {
+    void aCrdAliasBesideItsCamelCaseFieldIsADuplicate() {
         ConfigReader.ReadResult result = read("""
                 apiVersion: networking.istio.io/v1
-                kind: DestinationRule
+                kind: VirtualService
                 metadata:
                   name: reviews
                 spec:
-                  host: reviews
-                  trafficPolicy: {}
-                  traffic_policy: {}
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews}}]
+                    mirrorPercent: 5
+                    mirror_percent: 6
                 """);
 
-        assertThat(result.diagnostics()).containsExactly(error(8, 3, "DestinationRule/default/reviews",
-                "spec.traffic_policy", "duplicate field \"traffic_policy\""));
+        assertThat(result.diagnostics()).containsExactly(error(10, 5, "VirtualService/default/reviews",
+                "spec.http[0].mirror_percent", "duplicate field \"mirror_percent\""));
     }
 
     @Test
@@ -311,27 +313,8 @@ class ConfigReaderStrictnessTest {
     }
 
     @Test
-    void snakeCaseFieldNamesAreAcceptedAsProtobufDoes() {
-        Resource<?> snake = readClean("""
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata:
-                  name: reviews
-                spec:
-                  host: reviews
-                  traffic_policy:
-                    connection_pool:
-                      tcp:
-                        max_connections: 100
-                        connect_timeout: 250ms
-                      http:
-                        http1_max_pending_requests: 10
-                        max_requests_per_connection: 1
-                    outlier_detection:
-                      consecutive_5xx_errors: 7
-                      base_ejection_time: 15m
-                """);
-        Resource<?> camel = readClean("""
+    void snakeCaseFieldNamesAreRefusedWithTheCamelCaseNameAsIstiosCrdsWouldDropThem() {
+        ConfigReader.ReadResult result = read("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
                 metadata:
@@ -340,24 +323,37 @@ class ConfigReaderStrictnessTest {
                   host: reviews
                   trafficPolicy:
                     connectionPool:
-                      tcp:
-                        maxConnections: 100
-                        connectTimeout: 250ms
                       http:
-                        http1MaxPendingRequests: 10
-                        maxRequestsPerConnection: 1
+                        http1_max_pending_requests: 10
                     outlierDetection:
-                      consecutive5xxErrors: 7
-                      baseEjectionTime: 15m
+                      consecutive_5xx_errors: 7
                 """);
 
-        assertThat(snake.spec()).isEqualTo(camel.spec());
-        DestinationRule rule = snake.spec(DestinationRule.class);
-        assertThat(rule.trafficPolicy().connectionPool().http().http1MaxPendingRequests()).isEqualTo(10);
-        assertThat(rule.trafficPolicy().connectionPool().tcp().connectTimeout()).isEqualTo(Duration.ofMillis(250));
-        assertThat(rule.trafficPolicy().outlierDetection().baseEjectionTime()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(snake.locationOf("spec.trafficPolicy.connectionPool.http.http1MaxPendingRequests"))
-                .isEqualTo(new SourceLocation(SOURCE, 13, 37));
+        assertThat(result.diagnostics()).containsExactly(
+                error(10, 9, "DestinationRule/default/reviews", "spec.trafficPolicy.connectionPool.http.http1_max_pending_requests",
+                        "unknown field \"http1_max_pending_requests\" in HTTPSettings (write \"http1MaxPendingRequests\": "
+                                + "Istio's resources take camelCase field names and would drop this one)"),
+                error(12, 7, "DestinationRule/default/reviews", "spec.trafficPolicy.outlierDetection.consecutive_5xx_errors",
+                        "unknown field \"consecutive_5xx_errors\" in OutlierDetection (write \"consecutive5xxErrors\": "
+                                + "Istio's resources take camelCase field names and would drop this one)"));
+    }
+
+    @Test
+    void theSnakeCaseAliasesIstiosCrdsDeclareAreAccepted() {
+        Resource<?> route = readClean("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: reviews
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route:
+                    - destination: {host: reviews}
+                    mirror: {host: reviews-shadow}
+                    mirror_percent: 5
+                """);
+        assertThat(route.spec(io.inmesh.core.model.VirtualService.class).http().get(0).mirrorPercent()).isEqualTo(5);
     }
 
     @Test

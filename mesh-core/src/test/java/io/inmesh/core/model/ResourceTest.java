@@ -65,7 +65,8 @@ class ResourceTest {
     void locationOfAnUnwrittenFieldIsItsNearestWrittenParent() {
         assertThat(REVIEWS.locationOf("spec.http[0].route[1].destination.port.number"))
                 .isEqualTo(REVIEWS.locationOf("spec.http[0].route[1].destination"))
-                .isEqualTo(at(24, 9));
+                .as("an object is located at its key")
+                .isEqualTo(at(23, 7));
         assertThat(REVIEWS.locationOf("spec.http[0].timeout")).isEqualTo(REVIEWS.locationOf("spec.http[0]"));
         assertThat(REVIEWS.locationOf("spec.http[3].route")).isEqualTo(REVIEWS.locationOf("spec.http"));
         assertThat(REVIEWS.locationOf("metadata.namespace")).isEqualTo(at(6, 14));
@@ -89,7 +90,8 @@ class ResourceTest {
         assertThat(REVIEWS.locationOf("spec.http[0].match[0].headers[x.request.id].prefix")).isEqualTo(at(17, 19));
         assertThat(REVIEWS.locationOf("spec.http[0].match[0].headers[x.request.id].exact"))
                 .isEqualTo(REVIEWS.locationOf("spec.http[0].match[0].headers[x.request.id]"))
-                .isEqualTo(at(17, 11));
+                .as("an object is located at its key")
+                .isEqualTo(at(16, 9));
     }
 
     @Test

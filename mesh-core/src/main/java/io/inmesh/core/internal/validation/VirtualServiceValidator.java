@@ -117,6 +117,9 @@ final class VirtualServiceValidator {
         authorityRewrittenOnce(check, path, route);
         fault(check, path + ".fault", route.fault());
         check.percentage(path + ".mirrorPercentage", route.mirrorPercentage());
+        if (route.mirrorPercent() != null) {
+            check.warning(path + ".mirrorPercent", "deprecated (still honoured when mirrorPercentage is not set): use mirrorPercentage");
+        }
         if (route.mirror() != null) {
             check.destination(path + ".mirror", route.mirror());
         }
@@ -287,6 +290,9 @@ final class VirtualServiceValidator {
         if (delay != null) {
             String delayPath = path + ".delay";
             check.faultPercentage(delayPath + ".percentage", delay.percentage());
+            if (delay.percent() != null) {
+                check.warning(delayPath + ".percent", "deprecated (still honoured when percentage is not set): use percentage");
+            }
             if (delay.exponentialDelay() != null) {
                 check.error(delayPath + ".exponentialDelay", Durations.format(delay.exponentialDelay()),
                         "fixedDelay; Istio does not support exponentialDelay");

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The fields of one spec record as YAML names them: the record component names are the camelCase
- * field names of Istio's API; the protobuf snake_case names are accepted too, as protobuf's JSON
- * reader accepts them.
+ * field names of Istio's API. Istio's CRDs take only those (the API server prunes anything else),
+ * except for two snake_case aliases the CRDs declare; other protobuf snake_case spellings are
+ * refused with the camelCase name to use, since Istio would silently drop them.
  */
 final class RecordSchema {
 
@@ -30,6 +31,7 @@ final class RecordSchema {
     private final Class<?> type;
     private final List<Field> fields;
     private final Map<String, Field> byYamlName = new LinkedHashMap<>();
+    private final Map<String, Field> byProtoName = new LinkedHashMap<>();
     private final Constructor<?> constructor;
 
     private RecordSchema(Class<?> type) {
@@ -43,7 +45,12 @@ final class RecordSchema {
             Field field = new Field(i, components[i].getName(), components[i].getGenericType());
             fields.add(field);
             byYamlName.put(field.name(), field);
-            byYamlName.putIfAbsent(PROTO_NAMES.getOrDefault(field.name(), snakeCase(field.name())), field);
+            String protoName = PROTO_NAMES.getOrDefault(field.name(), snakeCase(field.name()));
+            if (CRD_ALIASES.contains(type.getSimpleName() + "." + protoName)) {
+                byYamlName.put(protoName, field);
+            } else if (!protoName.equals(field.name())) {
+                byProtoName.put(protoName, field);
+            }
         }
         Class<?>[] parameterTypes = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         try {
@@ -60,12 +67,20 @@ final class RecordSchema {
      */
     private static final Map<String, String> PROTO_NAMES = Map.of("consecutive5xxErrors", "consecutive_5xx_errors");
 
+    /** The snake_case names Istio's CRD schemas accept beside the camelCase ones. */
+    private static final java.util.Set<String> CRD_ALIASES = java.util.Set.of("HttpRoute.mirror_percent", "JwtRule.jwks_uri");
+
     static RecordSchema of(Class<?> type) {
         return CACHE.get(type);
     }
 
     Field field(String yamlName) {
         return byYamlName.get(yamlName);
+    }
+
+    /** The field whose protobuf (snake_case) name is {@code protoName}, for a suggestion; {@code null} if none. */
+    Field fieldByProtoName(String protoName) {
+        return byProtoName.get(protoName);
     }
 
     List<Field> fields() {

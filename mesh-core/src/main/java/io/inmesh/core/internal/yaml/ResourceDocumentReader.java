@@ -61,6 +61,9 @@ public final class ResourceDocumentReader {
 
     /** Reads every document of {@code text}, adding resources and diagnostics to the given lists. */
     public void read(String source, String text, List<Resource<?>> resources, DiagnosticCollector diagnostics) {
+        if (hasOverlongLine(source, text, diagnostics)) {
+            return;
+        }
         int documents = 0;
         for (Chunk chunk : split(text)) {
             if (++documents > limits.maxDocumentsPerSource()) {
@@ -76,6 +79,28 @@ public final class ResourceDocumentReader {
     }
 
     private record Chunk(int firstLine, String text) {
+    }
+
+    /**
+     * SnakeYAML's scanner slows down with the square of a line's length; a line beyond
+     * {@link ReaderLimits#maxLineLength()} refuses the whole source before parsing starts.
+     */
+    private boolean hasOverlongLine(String source, String text, DiagnosticCollector diagnostics) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n') {
+                int length = i - lineStart;
+                if (length > limits.maxLineLength()) {
+                    diagnostics.error(new SourceLocation(source, line, 1), null, null, "line is " + length
+                            + " characters long, over the limit of " + limits.maxLineLength() + " (split long values over several lines)");
+                    return true;
+                }
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return false;
     }
 
     /**
@@ -217,7 +242,7 @@ public final class ResourceDocumentReader {
             return;
         }
         ResourceKind kind = ResourceKind.byName(kindName).orElse(null);
-        if (kind == null || apiVersion != null && !apiVersion.startsWith(kind.group().groupName() + "/")) {
+        if (kind == null || apiVersion != null && isForeignKind(apiVersion, kind)) {
             diagnostics.warning(locator.locate(root), describeUnsupported(kindName, fields), null,
                     "unsupported kind " + kindName + (apiVersion == null ? "" : " (" + apiVersion + ")")
                             + ": skipped; inmesh reads " + supportedKinds());
@@ -343,6 +368,17 @@ public final class ResourceDocumentReader {
             readDocument(source, lineOffset, item, resources, diagnostics);
         }
     }
+
+    /**
+     * Whether {@code apiVersion} names another API that has a kind of the same name, as the
+     * Kubernetes Gateway API has {@code Gateway}: such a document is not for inmesh. Any other
+     * group on an Istio kind is taken as a typo, reported as an error rather than skipped.
+     */
+    private static boolean isForeignKind(String apiVersion, ResourceKind kind) {
+        return !apiVersion.startsWith(kind.group().groupName() + "/") && FOREIGN_GROUPS.stream().anyMatch(apiVersion::startsWith);
+    }
+
+    private static final List<String> FOREIGN_GROUPS = List.of("gateway.networking.k8s.io/", "networking.x-k8s.io/");
 
     private static boolean isList(String kindName, Map<String, Node> fields) {
         return fields.containsKey("items") && (kindName.equals("List") || kindName.endsWith("List"));

@@ -83,6 +83,16 @@ public final class SpecBinder {
         return bindScalar(node, raw, path);
     }
 
+    /**
+     * An object or list is located at its key ({@code destination:}), not at its first child, so a
+     * diagnostic about the whole value points at the line that names it. A scalar is located at itself.
+     */
+    private void locateObjectAtKey(String path, NodeTuple tuple) {
+        if (!(tuple.getValueNode() instanceof ScalarNode)) {
+            locations.putIfAbsent(path, locate(tuple.getKeyNode()));
+        }
+    }
+
     /** Binds a map of strings, such as labels. */
     @SuppressWarnings("unchecked")
     public Map<String, String> bindStringMap(Node node, String path) {
@@ -127,6 +137,7 @@ public final class SpecBinder {
             }
             seen[field.index()] = true;
             String canonicalPath = path.isEmpty() ? field.name() : path + "." + field.name();
+            locateObjectAtKey(canonicalPath, tuple);
             values[field.index()] = bind(tuple.getValueNode(), field.type(), canonicalPath);
         }
         for (RecordSchema.Field field : schema.fields()) {
@@ -199,6 +210,7 @@ public final class SpecBinder {
                     continue;
                 }
             } else {
+                locateObjectAtKey(entryPath, tuple);
                 value = bind(valueNode, valueType, entryPath);
             }
             if (value != null) {
@@ -300,6 +312,11 @@ public final class SpecBinder {
     }
 
     private static String unknownFieldMessage(String name, RecordSchema schema) {
+        RecordSchema.Field camel = schema.fieldByProtoName(name);
+        if (camel != null) {
+            return "unknown field \"" + name + "\" in " + schema.typeName() + " (write \"" + camel.name()
+                    + "\": Istio's resources take camelCase field names and would drop this one)";
+        }
         List<String> known = schema.fields().stream().map(RecordSchema.Field::name).toList();
         String closest = null;
         int best = Integer.MAX_VALUE;

@@ -45,8 +45,8 @@ class AuthorizationPolicyValidationTest {
                 rules:
                 - {}
                 """))).containsExactly(
-                "test.yaml:9:14: error: AuthorizationPolicy/ns/test: spec.targetRef: selector and targetRef set (expected only one of: selector, targetRef, targetRefs)",
-                "test.yaml:9:14: error: AuthorizationPolicy/ns/test: spec.targetRef: unsupported: targetRef is not implemented by inmesh (rejected rather than ignored: ignoring it could widen access)");
+                "test.yaml:9:3: error: AuthorizationPolicy/ns/test: spec.targetRef: selector and targetRef set (expected only one of: selector, targetRef, targetRefs)",
+                "test.yaml:9:3: error: AuthorizationPolicy/ns/test: spec.targetRef: unsupported: targetRef is not implemented by inmesh (rejected rather than ignored: ignoring it could widen access)");
     }
 
     @Test
@@ -57,7 +57,7 @@ class AuthorizationPolicyValidationTest {
                 rules:
                 - {}
                 """))).containsExactly(
-                "test.yaml:8:3: error: AuthorizationPolicy/ns/test: spec.targetRefs: unsupported: targetRefs is not implemented by inmesh (rejected rather than ignored: ignoring it could widen access)");
+                "test.yaml:7:3: error: AuthorizationPolicy/ns/test: spec.targetRefs: unsupported: targetRefs is not implemented by inmesh (rejected rather than ignored: ignoring it could widen access)");
     }
 
     @Test
@@ -81,7 +81,7 @@ class AuthorizationPolicyValidationTest {
                 rules:
                 - {}
                 """))).containsExactly(
-                "test.yaml:8:13: error: AuthorizationPolicy/ns/test: spec.provider: provider with action ALLOW (expected a provider only with action CUSTOM)");
+                "test.yaml:8:3: error: AuthorizationPolicy/ns/test: spec.provider: provider with action ALLOW (expected a provider only with action CUSTOM)");
     }
 
     @Test
@@ -116,7 +116,7 @@ class AuthorizationPolicyValidationTest {
                 - from:
                   - source: {}
                 """))).containsExactly(
-                "test.yaml:9:15: error: AuthorizationPolicy/ns/test: spec.rules[0].from[0].source: empty source (expected at least one field such as principals or namespaces)");
+                "test.yaml:9:7: error: AuthorizationPolicy/ns/test: spec.rules[0].from[0].source: empty source (expected at least one field such as principals or namespaces)");
     }
 
     @Test
@@ -128,7 +128,7 @@ class AuthorizationPolicyValidationTest {
                       principals: [cluster.local/ns/bookinfo/sa/productpage]
                       serviceAccounts: [bookinfo/productpage]
                 """))).containsExactly(
-                "test.yaml:11:26: error: AuthorizationPolicy/ns/test: spec.rules[0].from[0].source.serviceAccounts: serviceAccounts with principals or namespaces (expected serviceAccounts alone, or principals and namespaces)");
+                "test.yaml:11:9: error: AuthorizationPolicy/ns/test: spec.rules[0].from[0].source.serviceAccounts: serviceAccounts with principals or namespaces (expected serviceAccounts alone, or principals and namespaces)");
     }
 
     @Test
@@ -192,7 +192,7 @@ class AuthorizationPolicyValidationTest {
                 - to:
                   - operation: {}
                 """))).containsExactly(
-                "test.yaml:9:18: error: AuthorizationPolicy/ns/test: spec.rules[0].to[0].operation: empty operation (expected at least one field such as paths or methods)");
+                "test.yaml:9:7: error: AuthorizationPolicy/ns/test: spec.rules[0].to[0].operation: empty operation (expected at least one field such as paths or methods)");
     }
 
     @Test

@@ -52,7 +52,7 @@ class DestinationRuleValidationTest {
                 host: reviews
                 trafficPolicy: {}
                 """))).containsExactly(
-                "test.yaml:8:18: error: DestinationRule/ns/test: spec.trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol)");
+                "test.yaml:8:3: error: DestinationRule/ns/test: spec.trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol)");
     }
 
     @Test
@@ -112,7 +112,7 @@ class DestinationRuleValidationTest {
                     simple: RANDOM
                     consistentHash: {useSourceIp: true}
                 """))).containsExactly(
-                "test.yaml:11:23: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash: simple and consistentHash set (expected only one of: simple, consistentHash)");
+                "test.yaml:11:7: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash: simple and consistentHash set (expected only one of: simple, consistentHash)");
     }
 
     @Test
@@ -135,7 +135,7 @@ class DestinationRuleValidationTest {
                     consistentHash:
                       ringHash: {minimumRingSize: 1024}
                 """))).containsExactly(
-                "test.yaml:11:9: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash: no hash key (expected one of: httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName; without one requests are not hashed)");
+                "test.yaml:10:7: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash: no hash key (expected one of: httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName; without one requests are not hashed)");
     }
 
     @Test
@@ -147,7 +147,7 @@ class DestinationRuleValidationTest {
                     consistentHash:
                       httpCookie: {ttl: 10s}
                 """))).containsExactly(
-                "test.yaml:11:21: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.name: missing (expected the cookie's name)");
+                "test.yaml:11:9: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.name: missing (expected the cookie's name)");
     }
 
     @Test
@@ -161,7 +161,7 @@ class DestinationRuleValidationTest {
                       ringHash: {minimumRingSize: 1024}
                       maglev: {tableSize: 65537}
                 """))).containsExactly(
-                "test.yaml:13:17: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.maglev: ringHash and maglev set (expected only one of: ringHash, maglev)");
+                "test.yaml:13:9: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.maglev: ringHash and maglev set (expected only one of: ringHash, maglev)");
     }
 
     @Test
@@ -211,7 +211,7 @@ class DestinationRuleValidationTest {
                 trafficPolicy:
                   connectionPool: {}
                 """))).containsExactly(
-                "test.yaml:9:21: error: DestinationRule/ns/test: spec.trafficPolicy.connectionPool: empty connectionPool (expected tcp, http or both)");
+                "test.yaml:9:5: error: DestinationRule/ns/test: spec.trafficPolicy.connectionPool: empty connectionPool (expected tcp, http or both)");
     }
 
     @Test
@@ -337,8 +337,8 @@ class DestinationRuleValidationTest {
                 trafficPolicy:
                   tls: {mode: MUTUAL, caCertificates: /etc/certs/ca.pem}
                 """))).containsExactly(
-                "test.yaml:9:10: error: DestinationRule/ns/test: spec.trafficPolicy.tls.clientCertificate: missing (expected a client certificate for mode MUTUAL)",
-                "test.yaml:9:10: error: DestinationRule/ns/test: spec.trafficPolicy.tls.privateKey: missing (expected a private key for mode MUTUAL)");
+                "test.yaml:9:5: error: DestinationRule/ns/test: spec.trafficPolicy.tls.clientCertificate: missing (expected a client certificate for mode MUTUAL)",
+                "test.yaml:9:5: error: DestinationRule/ns/test: spec.trafficPolicy.tls.privateKey: missing (expected a private key for mode MUTUAL)");
     }
 
     @Test
@@ -395,7 +395,7 @@ class DestinationRuleValidationTest {
                   labels: {version: v1}
                   trafficPolicy: {}
                 """))).containsExactly(
-                "test.yaml:11:20: error: DestinationRule/ns/test: spec.subsets[0].trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol)");
+                "test.yaml:11:5: error: DestinationRule/ns/test: spec.subsets[0].trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol)");
     }
 
     @Test
@@ -406,8 +406,8 @@ class DestinationRuleValidationTest {
                   matchLabels: {app: productpage}
                 exportTo: ["*"]
                 """))).containsExactly(
-                "test.yaml:9:5: warning: DestinationRule/ns/test: spec.workloadSelector: unsupported: workloadSelector is ignored by inmesh",
-                "test.yaml:10:13: error: DestinationRule/ns/test: spec.exportTo: \"*\" (expected only the rule's own namespace when it has a workloadSelector)");
+                "test.yaml:8:3: warning: DestinationRule/ns/test: spec.workloadSelector: unsupported: workloadSelector is ignored by inmesh",
+                "test.yaml:10:3: error: DestinationRule/ns/test: spec.exportTo: \"*\" (expected only the rule's own namespace when it has a workloadSelector)");
     }
 
     @Test
@@ -424,7 +424,7 @@ class DestinationRuleValidationTest {
                         simple: ROUND_ROBIN
                         localityLbSetting: {enabled: true}
                 """))).containsExactly(
-                "test.yaml:16:30: warning: DestinationRule/ns/test: spec.subsets[0].trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting: unsupported: localityLbSetting is ignored by inmesh");
+                "test.yaml:16:11: warning: DestinationRule/ns/test: spec.subsets[0].trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting: unsupported: localityLbSetting is ignored by inmesh");
     }
 
     @Test
@@ -435,8 +435,8 @@ class DestinationRuleValidationTest {
                   tunnel: {targetHost: 10.0.0.1, targetPort: 8443}
                   proxyProtocol: {version: V2}
                 """))).containsExactly(
-                "test.yaml:9:13: warning: DestinationRule/ns/test: spec.trafficPolicy.tunnel: unsupported: tunnel is ignored by inmesh",
-                "test.yaml:10:20: error: DestinationRule/ns/test: spec.trafficPolicy.proxyProtocol: tunnel and proxyProtocol set (expected only one of: tunnel, proxyProtocol)",
-                "test.yaml:10:20: warning: DestinationRule/ns/test: spec.trafficPolicy.proxyProtocol: unsupported: proxyProtocol is ignored by inmesh");
+                "test.yaml:9:5: warning: DestinationRule/ns/test: spec.trafficPolicy.tunnel: unsupported: tunnel is ignored by inmesh",
+                "test.yaml:10:5: error: DestinationRule/ns/test: spec.trafficPolicy.proxyProtocol: tunnel and proxyProtocol set (expected only one of: tunnel, proxyProtocol)",
+                "test.yaml:10:5: warning: DestinationRule/ns/test: spec.trafficPolicy.proxyProtocol: unsupported: proxyProtocol is ignored by inmesh");
     }
 }

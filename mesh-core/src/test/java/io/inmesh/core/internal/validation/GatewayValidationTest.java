@@ -124,7 +124,7 @@ class GatewayValidationTest {
                 - port: {number: 80, name: http}
                   hosts: ["*"]
                 """))).containsExactly(
-                "test.yaml:8:11: error: Gateway/ns/test: spec.servers[0].port.protocol: missing (expected one of: HTTP, HTTPS, HTTP2, GRPC, GRPC-WEB, TCP, TLS, MONGO, REDIS, MYSQL)");
+                "test.yaml:8:5: error: Gateway/ns/test: spec.servers[0].port.protocol: missing (expected one of: HTTP, HTTPS, HTTP2, GRPC, GRPC-WEB, TCP, TLS, MONGO, REDIS, MYSQL)");
     }
 
     @Test
@@ -154,7 +154,7 @@ class GatewayValidationTest {
                 - port: {number: 80, protocol: HTTP}
                   hosts: ["*"]
                 """))).containsExactly(
-                "test.yaml:8:11: error: Gateway/ns/test: spec.servers[0].port.name: missing (expected a port name)");
+                "test.yaml:8:5: error: Gateway/ns/test: spec.servers[0].port.name: missing (expected a port name)");
     }
 
     @Test
@@ -209,7 +209,7 @@ class GatewayValidationTest {
                   hosts: ["*"]
                   tls: {mode: SIMPLE, credentialName: bookinfo-cert}
                 """))).containsExactly(
-                "test.yaml:10:10: error: Gateway/ns/test: spec.servers[0].tls: TLS settings on plain-text protocol HTTP (expected only tls.httpsRedirect on an HTTP server)");
+                "test.yaml:10:5: error: Gateway/ns/test: spec.servers[0].tls: TLS settings on plain-text protocol HTTP (expected only tls.httpsRedirect on an HTTP server)");
     }
 
     @Test
@@ -220,7 +220,7 @@ class GatewayValidationTest {
                   hosts: ["*"]
                   tls: {mode: PASSTHROUGH}
                 """))).containsExactly(
-                "test.yaml:10:10: error: Gateway/ns/test: spec.servers[0].tls: TLS settings on plain-text protocol MONGO (expected no tls, or protocol HTTPS or TLS)");
+                "test.yaml:10:5: error: Gateway/ns/test: spec.servers[0].tls: TLS settings on plain-text protocol MONGO (expected no tls, or protocol HTTPS or TLS)");
     }
 
     @Test
@@ -253,8 +253,8 @@ class GatewayValidationTest {
                   hosts: ["*"]
                   tls: {mode: SIMPLE}
                 """))).containsExactly(
-                "test.yaml:10:10: error: Gateway/ns/test: spec.servers[0].tls.privateKey: missing (expected a private key, or a credentialName, for mode SIMPLE)",
-                "test.yaml:10:10: error: Gateway/ns/test: spec.servers[0].tls.serverCertificate: missing (expected a server certificate, or a credentialName, for mode SIMPLE)");
+                "test.yaml:10:5: error: Gateway/ns/test: spec.servers[0].tls.privateKey: missing (expected a private key, or a credentialName, for mode SIMPLE)",
+                "test.yaml:10:5: error: Gateway/ns/test: spec.servers[0].tls.serverCertificate: missing (expected a server certificate, or a credentialName, for mode SIMPLE)");
     }
 
     @Test
@@ -265,7 +265,7 @@ class GatewayValidationTest {
                   hosts: ["*"]
                   tls: {mode: MUTUAL, serverCertificate: /etc/certs/cert.pem, privateKey: /etc/certs/key.pem}
                 """))).containsExactly(
-                "test.yaml:10:10: error: Gateway/ns/test: spec.servers[0].tls.caCertificates: missing (expected a client CA bundle, or a credentialName, for mode MUTUAL)");
+                "test.yaml:10:5: error: Gateway/ns/test: spec.servers[0].tls.caCertificates: missing (expected a client CA bundle, or a credentialName, for mode MUTUAL)");
     }
 
     @Test
@@ -276,7 +276,7 @@ class GatewayValidationTest {
                   hosts: ["*"]
                   tls: {mode: SIMPLE, credentialName: a, credentialNames: [b]}
                 """))).containsExactly(
-                "test.yaml:10:61: error: Gateway/ns/test: spec.servers[0].tls.credentialNames: credentialName and credentialNames set (expected only one of: credentialName, credentialNames, tlsCertificates)");
+                "test.yaml:10:44: error: Gateway/ns/test: spec.servers[0].tls.credentialNames: credentialName and credentialNames set (expected only one of: credentialName, credentialNames, tlsCertificates)");
     }
 
     @Test

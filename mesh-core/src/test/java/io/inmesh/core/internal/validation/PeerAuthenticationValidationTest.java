@@ -30,7 +30,7 @@ class PeerAuthenticationValidationTest {
                 portLevelMtls:
                   9080: {mode: DISABLE}
                 """))).containsExactly(
-                "test.yaml:9:5: error: PeerAuthentication/ns/test: spec.portLevelMtls: portLevelMtls without a selector (expected a selector with matchLabels; port-level modes apply only to selected workloads)");
+                "test.yaml:8:3: error: PeerAuthentication/ns/test: spec.portLevelMtls: portLevelMtls without a selector (expected a selector with matchLabels; port-level modes apply only to selected workloads)");
     }
 
     @Test
@@ -41,7 +41,7 @@ class PeerAuthenticationValidationTest {
                 portLevelMtls:
                   0: {mode: DISABLE}
                 """))).containsExactly(
-                "test.yaml:10:8: error: PeerAuthentication/ns/test: spec.portLevelMtls[0]: 0 (expected a port number 1..65535)");
+                "test.yaml:10:5: error: PeerAuthentication/ns/test: spec.portLevelMtls[0]: 0 (expected a port number 1..65535)");
     }
 
     @Test
@@ -60,7 +60,7 @@ class PeerAuthenticationValidationTest {
                 selector: {}
                 mtls: {mode: STRICT}
                 """))).containsExactly(
-                "test.yaml:7:13: warning: PeerAuthentication/ns/test: spec.selector.matchLabels: no labels (expected labels; an empty selector applies to every workload in the namespace)");
+                "test.yaml:7:3: warning: PeerAuthentication/ns/test: spec.selector.matchLabels: no labels (expected labels; an empty selector applies to every workload in the namespace)");
     }
 
     @Test
@@ -69,6 +69,6 @@ class PeerAuthenticationValidationTest {
                 targetRef: {kind: Service, name: reviews}
                 mtls: {mode: DISABLE}
                 """))).containsExactly(
-                "test.yaml:7:14: error: PeerAuthentication/ns/test: spec.targetRef: unsupported: targetRef is not implemented by inmesh (rejected rather than ignored: ignoring it would apply the mode to the whole namespace)");
+                "test.yaml:7:3: error: PeerAuthentication/ns/test: spec.targetRef: unsupported: targetRef is not implemented by inmesh (rejected rather than ignored: ignoring it would apply the mode to the whole namespace)");
     }
 }

@@ -123,6 +123,6 @@ class RequestAuthenticationValidationTest {
                 jwtRules:
                 - issuer: https://accounts.example.com
                 """))).containsExactly(
-                "test.yaml:7:14: error: RequestAuthentication/ns/test: spec.targetRef: unsupported: targetRef is not implemented by inmesh (rejected rather than ignored: ignoring it would accept the tokens in the whole namespace)");
+                "test.yaml:7:3: error: RequestAuthentication/ns/test: spec.targetRef: unsupported: targetRef is not implemented by inmesh (rejected rather than ignored: ignoring it would accept the tokens in the whole namespace)");
     }
 }

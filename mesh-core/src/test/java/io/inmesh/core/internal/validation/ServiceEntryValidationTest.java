@@ -170,7 +170,7 @@ class ServiceEntryValidationTest {
                 endpoints:
                 - address: 10.0.0.1
                 """))).containsExactly(
-                "test.yaml:12:3: error: ServiceEntry/ns/test: spec.endpoints: endpoints with resolution NONE (expected no endpoints, or resolution STATIC or DNS)");
+                "test.yaml:11:3: error: ServiceEntry/ns/test: spec.endpoints: endpoints with resolution NONE (expected no endpoints, or resolution STATIC or DNS)");
     }
 
     @Test
@@ -223,7 +223,7 @@ class ServiceEntryValidationTest {
                 - address: unix:///var/run/api.sock
                   ports: {http: 8080}
                 """))).containsExactly(
-                "test.yaml:13:12: error: ServiceEntry/ns/test: spec.endpoints[0].ports: ports on a unix socket endpoint (expected no ports)");
+                "test.yaml:13:5: error: ServiceEntry/ns/test: spec.endpoints[0].ports: ports on a unix socket endpoint (expected no ports)");
     }
 
     @Test
@@ -315,7 +315,7 @@ class ServiceEntryValidationTest {
                 endpoints:
                 - address: 10.0.0.1
                 """))).containsExactly(
-                "test.yaml:14:3: error: ServiceEntry/ns/test: spec.endpoints: workloadSelector and endpoints set (expected only one of: workloadSelector, endpoints)");
+                "test.yaml:13:3: error: ServiceEntry/ns/test: spec.endpoints: workloadSelector and endpoints set (expected only one of: workloadSelector, endpoints)");
     }
 
     @Test
@@ -328,7 +328,7 @@ class ServiceEntryValidationTest {
                 workloadSelector:
                   labels: {app: api}
                 """))).containsExactly(
-                "test.yaml:12:5: warning: ServiceEntry/ns/test: spec.workloadSelector: workloadSelector with resolution DNS (expected resolution STATIC; the selected workloads are not used)");
+                "test.yaml:11:3: warning: ServiceEntry/ns/test: spec.workloadSelector: workloadSelector with resolution DNS (expected resolution STATIC; the selected workloads are not used)");
     }
 
     @Test

@@ -37,7 +37,7 @@ class SidecarValidationTest {
                 egress:
                 - hosts: ["./*"]
                 """))).containsExactly(
-                "test.yaml:7:21: warning: Sidecar/ns/test: spec.workloadSelector.labels: no labels (expected labels; an empty selector applies to every workload in the namespace)");
+                "test.yaml:7:3: warning: Sidecar/ns/test: spec.workloadSelector.labels: no labels (expected labels; an empty selector applies to every workload in the namespace)");
     }
 
     @Test
@@ -46,7 +46,7 @@ class SidecarValidationTest {
                 egress:
                 - hosts: []
                 """))).containsExactly(
-                "test.yaml:8:12: error: Sidecar/ns/test: spec.egress[0].hosts: no hosts (expected at least one namespace/dnsName host)");
+                "test.yaml:8:5: error: Sidecar/ns/test: spec.egress[0].hosts: no hosts (expected at least one namespace/dnsName host)");
     }
 
     @Test
@@ -112,7 +112,7 @@ class SidecarValidationTest {
                   hosts: ["./*"]
                 """))).containsExactly(
                 "test.yaml:8:5: error: Sidecar/ns/test: spec.egress[0]: listener without port before others (expected the listener without port last)",
-                "test.yaml:9:11: warning: Sidecar/ns/test: spec.egress[1].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)");
+                "test.yaml:9:5: warning: Sidecar/ns/test: spec.egress[1].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)");
     }
 
     @Test
@@ -124,8 +124,8 @@ class SidecarValidationTest {
                 - port: {number: 9080, protocol: HTTP, name: http-2}
                   hosts: ["istio-system/*"]
                 """))).containsExactly(
-                "test.yaml:8:11: warning: Sidecar/ns/test: spec.egress[0].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)",
-                "test.yaml:10:11: warning: Sidecar/ns/test: spec.egress[1].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)",
+                "test.yaml:8:5: warning: Sidecar/ns/test: spec.egress[0].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)",
+                "test.yaml:10:5: warning: Sidecar/ns/test: spec.egress[1].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)",
                 "test.yaml:10:20: error: Sidecar/ns/test: spec.egress[1].port.number: duplicate port 9080 (expected unique ports; spec.egress[0] has it already)");
     }
 
@@ -137,7 +137,7 @@ class SidecarValidationTest {
                   hosts: ["./*"]
                 """))).containsExactly(
                 "test.yaml:8:5: error: Sidecar/ns/test: spec.egress[0].bind: missing (expected a unix:// socket path for a listener with port 0)",
-                "test.yaml:8:11: warning: Sidecar/ns/test: spec.egress[0].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)");
+                "test.yaml:8:5: warning: Sidecar/ns/test: spec.egress[0].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)");
     }
 
     @Test
@@ -149,7 +149,7 @@ class SidecarValidationTest {
                   mode: REGISTRY_ONLY
                   egressProxy: {host: egress.example.com, port: {number: 3128}}
                 """))).containsExactly(
-                "test.yaml:11:18: error: Sidecar/ns/test: spec.outboundTrafficPolicy.egressProxy: egressProxy with mode REGISTRY_ONLY (expected mode ALLOW_ANY, the only mode that sends traffic to an egress proxy)");
+                "test.yaml:11:5: error: Sidecar/ns/test: spec.outboundTrafficPolicy.egressProxy: egressProxy with mode REGISTRY_ONLY (expected mode ALLOW_ANY, the only mode that sends traffic to an egress proxy)");
     }
 
     @Test
@@ -161,7 +161,7 @@ class SidecarValidationTest {
                   mode: ALLOW_ANY
                   egressProxy: {host: egress.example.com}
                 """))).containsExactly(
-                "test.yaml:11:18: error: Sidecar/ns/test: spec.outboundTrafficPolicy.egressProxy.port: missing (expected the egress proxy's port)");
+                "test.yaml:11:5: error: Sidecar/ns/test: spec.outboundTrafficPolicy.egressProxy.port: missing (expected the egress proxy's port)");
     }
 
     @Test
@@ -171,6 +171,6 @@ class SidecarValidationTest {
                 - port: {number: 9080, protocol: HTTP, name: http}
                   defaultEndpoint: 127.0.0.1:8080
                 """))).containsExactly(
-                "test.yaml:8:3: warning: Sidecar/ns/test: spec.ingress: unsupported: ingress is ignored by inmesh");
+                "test.yaml:7:3: warning: Sidecar/ns/test: spec.ingress: unsupported: ingress is ignored by inmesh");
     }
 }

@@ -60,7 +60,7 @@ class UnsupportedFieldsTest {
     }
 
     @Test
-    void deprecatedFaultPercentIsIgnored() {
+    void deprecatedFaultPercentIsHonouredWithAWarning() {
         assertThat(diagnostics(document("VirtualService", """
                 hosts: [reviews]
                 http:
@@ -69,7 +69,7 @@ class UnsupportedFieldsTest {
                   fault:
                     delay: {fixedDelay: 1s, percent: 50}
                 """))).containsExactly(
-                "test.yaml:12:40: warning: VirtualService/ns/test: spec.http[0].fault.delay.percent: unsupported: percent is ignored by inmesh (deprecated: use percentage)");
+                "test.yaml:12:40: warning: VirtualService/ns/test: spec.http[0].fault.delay.percent: deprecated (still honoured when percentage is not set): use percentage");
     }
 
     @Test
@@ -87,9 +87,9 @@ class UnsupportedFieldsTest {
                     warmup: {duration: 30s}
                 """))).containsExactly(
                 "test.yaml:11:32: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration: unsupported: maxConnectionDuration is ignored by inmesh",
-                "test.yaml:12:23: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: unsupported: tcpKeepalive is ignored by inmesh",
+                "test.yaml:12:9: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: unsupported: tcpKeepalive is ignored by inmesh",
                 "test.yaml:13:36: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.http.maxConcurrentStreams: unsupported: maxConcurrentStreams is ignored by inmesh",
-                "test.yaml:16:15: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.warmup: unsupported: warmup is ignored by inmesh");
+                "test.yaml:16:7: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.warmup: unsupported: warmup is ignored by inmesh");
     }
 
     @Test
@@ -101,7 +101,7 @@ class UnsupportedFieldsTest {
                   captureMode: NONE
                   hosts: ["./*"]
                 """))).containsExactly(
-                "test.yaml:8:11: warning: Sidecar/ns/test: spec.egress[0].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)",
+                "test.yaml:8:5: warning: Sidecar/ns/test: spec.egress[0].port: unsupported: port is ignored by inmesh (the listener's hosts apply to every port)",
                 "test.yaml:9:11: warning: Sidecar/ns/test: spec.egress[0].bind: unsupported: bind is ignored by inmesh",
                 "test.yaml:10:18: warning: Sidecar/ns/test: spec.egress[0].captureMode: unsupported: captureMode is ignored by inmesh");
     }
