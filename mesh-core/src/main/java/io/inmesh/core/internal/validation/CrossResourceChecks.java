@@ -161,9 +161,12 @@ final class CrossResourceChecks {
         Set<String> defined = new LinkedHashSet<>();
         rules.forEach(rule -> list(rule.subsets()).stream().map(Subset::name).forEach(defined::add));
         if (!defined.contains(destination.subset())) {
-            check.error(path + ".subset", "subset " + quote(destination.subset()), !rules.isEmpty()
+            // A warning, as in Istio: the rules are accepted and requests routed here fail with 503
+            // until a DestinationRule defines the subset. `mesh validate --strict` makes it an error.
+            check.warning(path + ".subset", "subset " + quote(destination.subset()), (!rules.isEmpty()
                     ? "one of the subsets the DestinationRules for host " + host + " define: " + String.join(", ", defined)
-                    : "a DestinationRule for host " + host + " that defines it; there is none");
+                    : "a DestinationRule for host " + host + " that defines it; there is none")
+                    + "; until then requests routed here fail with 503");
         }
     }
 

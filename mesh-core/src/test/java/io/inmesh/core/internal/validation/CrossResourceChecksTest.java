@@ -62,7 +62,7 @@ class CrossResourceChecksTest {
                   - route:
                     - destination: {host: reviews, subset: v3}
                 """)).containsExactly(
-                "test.yaml:23:44: error: VirtualService/bookinfo/reviews: spec.http[0].route[0].destination.subset: subset \"v3\" (expected one of the subsets the DestinationRules for host reviews.bookinfo.svc.cluster.local define: v1, v2)");
+                "test.yaml:23:44: warning: VirtualService/bookinfo/reviews: spec.http[0].route[0].destination.subset: subset \"v3\" (expected one of the subsets the DestinationRules for host reviews.bookinfo.svc.cluster.local define: v1, v2; until then requests routed here fail with 503)");
     }
 
     @Test
@@ -80,8 +80,8 @@ class CrossResourceChecksTest {
                     - destination: {host: reviews, subset: v1}
                     mirror: {host: ratings, subset: v2}
                 """)).containsExactly(
-                "test.yaml:10:44: error: VirtualService/bookinfo/reviews: spec.http[0].route[0].destination.subset: subset \"v1\" (expected a DestinationRule for host reviews.bookinfo.svc.cluster.local that defines it; there is none)",
-                "test.yaml:11:37: error: VirtualService/bookinfo/reviews: spec.http[0].mirror.subset: subset \"v2\" (expected a DestinationRule for host ratings.bookinfo.svc.cluster.local that defines it; there is none)");
+                "test.yaml:10:44: warning: VirtualService/bookinfo/reviews: spec.http[0].route[0].destination.subset: subset \"v1\" (expected a DestinationRule for host reviews.bookinfo.svc.cluster.local that defines it; there is none; until then requests routed here fail with 503)",
+                "test.yaml:11:37: warning: VirtualService/bookinfo/reviews: spec.http[0].mirror.subset: subset \"v2\" (expected a DestinationRule for host ratings.bookinfo.svc.cluster.local that defines it; there is none; until then requests routed here fail with 503)");
     }
 
     @Test

@@ -1005,7 +1005,7 @@ class VirtualServiceValidationTest {
                   - destination: {host: reviews, subset: v1_beta}
                 """))).containsExactly(
                 "test.yaml:10:44: error: VirtualService/ns/test: spec.http[0].route[0].destination.subset: \"v1_beta\" (expected a subset name, a DNS-1123 label: letters, digits and '-', starting and ending with a letter or digit)",
-                "test.yaml:10:44: error: VirtualService/ns/test: spec.http[0].route[0].destination.subset: subset \"v1_beta\" (expected a DestinationRule for host reviews.ns.svc.cluster.local that defines it; there is none)");
+                "test.yaml:10:44: warning: VirtualService/ns/test: spec.http[0].route[0].destination.subset: subset \"v1_beta\" (expected a DestinationRule for host reviews.ns.svc.cluster.local that defines it; there is none; until then requests routed here fail with 503)");
     }
 
     @Test
