@@ -89,6 +89,9 @@ final class CrossResourceChecks {
                     }
                     String host = resolve(rule.host(), resource.namespace());
                     Resource<?> first = rule.workloadSelector() != null ? null : ruleByHost.putIfAbsent(resource.namespace() + "/" + host, resource);
+                    if (first != null && first.key().equals(resource.key())) {
+                        continue; // a duplicate resource, already an error
+                    }
                     if (first != null) {
                         new FieldChecks(resource, diagnostics).warning("spec.host", quote(rule.host()) + " is also the host of " + first.key(),
                                 "one DestinationRule per host in a namespace; only the first in read order applies");
@@ -214,7 +217,7 @@ final class CrossResourceChecks {
             String host = resolve(hosts.get(i), check.namespace());
             for (String scope : scopes) {
                 Resource<?> first = claimed.putIfAbsent(scope + "|" + host, check.resource());
-                if (first != null && first != check.resource()) {
+                if (first != null && first != check.resource() && !first.key().equals(check.resource().key())) {
                     check.warning(at("spec.hosts", i), quote(hosts.get(i)) + " is also a host of " + first.key(),
                             "one VirtualService per host; only the first in read order applies");
                     break;

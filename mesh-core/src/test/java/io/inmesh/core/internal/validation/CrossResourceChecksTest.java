@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CrossResourceChecksTest {
 
     @Test
-    void duplicateResource() {
+    void duplicateResourceIsOneErrorWithoutAHostConflictWarningOnTop() {
         assertThat(diagnostics("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -31,8 +31,7 @@ class CrossResourceChecksTest {
                 spec:
                   host: reviews.bookinfo.svc.cluster.local
                 """)).containsExactly(
-                "test.yaml:12:9: error: DestinationRule/bookinfo/reviews: metadata.name: another DestinationRule/bookinfo/reviews, first defined at test.yaml:1:1 (expected each kind, namespace and name once)",
-                "test.yaml:15:9: warning: DestinationRule/bookinfo/reviews: spec.host: \"reviews.bookinfo.svc.cluster.local\" is also the host of DestinationRule/bookinfo/reviews (expected one DestinationRule per host in a namespace; only the first in read order applies)");
+                "test.yaml:12:9: error: DestinationRule/bookinfo/reviews: metadata.name: another DestinationRule/bookinfo/reviews, first defined at test.yaml:1:1 (expected each kind, namespace and name once)");
     }
 
     @Test
