@@ -18,11 +18,11 @@ class RouteCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String REVIEWS_JASON = resource("bookinfo/virtual-service-reviews-jason-v2-v3.yaml");
-    private static final String REVIEWS_90_10 = resource("bookinfo/virtual-service-reviews-90-10.yaml");
-    private static final String RATINGS_DELAY = resource("bookinfo/virtual-service-ratings-test-delay.yaml");
-    private static final String RATINGS_ABORT = resource("bookinfo/virtual-service-ratings-test-abort.yaml");
-    private static final String DESTINATION_RULES = resource("bookinfo/destination-rule-all.yaml");
+    private static final String REVIEWS_JASON = resource("istio-conformance/bookinfo/virtual-service-reviews-jason-v2-v3.yaml");
+    private static final String REVIEWS_90_10 = resource("istio-conformance/bookinfo/virtual-service-reviews-90-10.yaml");
+    private static final String RATINGS_DELAY = resource("istio-conformance/bookinfo/virtual-service-ratings-test-delay.yaml");
+    private static final String RATINGS_ABORT = resource("istio-conformance/bookinfo/virtual-service-ratings-test-abort.yaml");
+    private static final String DESTINATION_RULES = resource("istio-conformance/bookinfo/destination-rule-all.yaml");
 
     /** The Bookinfo files carry no namespace, so they are in "default". */
     private static final String REVIEWS = "reviews.default.svc.cluster.local";
