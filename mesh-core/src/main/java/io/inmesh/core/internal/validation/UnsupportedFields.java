@@ -45,6 +45,9 @@ final class UnsupportedFields {
 
     static final List<Entry> ENTRIES = entries();
 
+    private static final Map<Entry, List<String>> SEGMENTS = ENTRIES.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e, e -> segments(e.path()), (a, b) -> a));
+
     private UnsupportedFields() {
     }
 
@@ -108,7 +111,7 @@ final class UnsupportedFields {
             if (entry.kind() != check.resource().kind()) {
                 continue;
             }
-            List<String> segments = segments(entry.path());
+            List<String> segments = SEGMENTS.get(entry);
             List<String> found = new ArrayList<>();
             find(check.resource(), segments, 0, "", entry, found);
             for (String path : found) {
@@ -155,18 +158,29 @@ final class UnsupportedFields {
         }
     }
 
+    /** Each record type's component accessors by name, looked up once: validation runs this per field. */
+    private static final ClassValue<Map<String, java.lang.reflect.Method>> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected Map<String, java.lang.reflect.Method> computeValue(Class<?> type) {
+            Map<String, java.lang.reflect.Method> accessors = new java.util.HashMap<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                accessors.put(component.getName(), component.getAccessor());
+            }
+            return Map.copyOf(accessors);
+        }
+    };
+
     /** The value of a record's component, by its YAML (and Java) name. */
     private static Object component(Object record, String name) {
-        for (RecordComponent component : record.getClass().getRecordComponents()) {
-            if (component.getName().equals(name)) {
-                try {
-                    return component.getAccessor().invoke(record);
-                } catch (IllegalAccessException | InvocationTargetException e) {
-                    throw new IllegalStateException("cannot read " + name + " of " + record.getClass().getSimpleName(), e);
-                }
-            }
+        java.lang.reflect.Method accessor = ACCESSORS.get(record.getClass()).get(name);
+        if (accessor == null) {
+            throw new IllegalStateException(record.getClass().getSimpleName() + " has no field " + name);
         }
-        throw new IllegalStateException(record.getClass().getSimpleName() + " has no field " + name);
+        try {
+            return accessor.invoke(record);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot read " + name + " of " + record.getClass().getSimpleName(), e);
+        }
     }
 
     /** {@code spec.http[*].corsPolicy} as {@code spec}, {@code http}, {@code [*]}, {@code corsPolicy}; dots inside brackets stay. */

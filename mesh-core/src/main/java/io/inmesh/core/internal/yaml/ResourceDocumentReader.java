@@ -54,7 +54,10 @@ public final class ResourceDocumentReader {
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private final ReaderLimits limits;
+    /** Built once per reader (a read of one or more sources, on one thread): building one costs more than a document. */
+    private Yaml yaml;
 
+    /** A reader for one read; not thread-safe. */
     public ResourceDocumentReader(ReaderLimits limits) {
         this.limits = limits;
     }
@@ -115,15 +118,16 @@ public final class ResourceDocumentReader {
         int start = 0;
         boolean noContentYet = true;
         for (int i = 0; i < lines.length; i++) {
-            if (DOCUMENT_START.matcher(lines[i]).matches() && !noContentYet) {
+            String line = lines[i];
+            if (!noContentYet && line.startsWith("---") && DOCUMENT_START.matcher(line).matches()) {
                 chunks.add(new Chunk(start, current.toString()));
                 current.setLength(0);
                 start = i;
                 noContentYet = true;
             }
-            current.append(lines[i]).append('\n');
-            noContentYet &= NO_CONTENT.matcher(lines[i]).matches();
-            if (DOCUMENT_END.matcher(lines[i]).matches()) {
+            current.append(line).append('\n');
+            noContentYet = noContentYet && NO_CONTENT.matcher(line).matches();
+            if (line.startsWith("...") && DOCUMENT_END.matcher(line).matches()) {
                 chunks.add(new Chunk(start, current.toString()));
                 current.setLength(0);
                 start = i + 1;
@@ -136,15 +140,22 @@ public final class ResourceDocumentReader {
         return chunks;
     }
 
+    private Yaml yaml() {
+        if (yaml == null) {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(limits.maxAliasesForCollections());
+            options.setNestingDepthLimit(limits.maxNestingDepth());
+            options.setCodePointLimit(limits.maxCodePoints());
+            options.setAllowRecursiveKeys(false);
+            options.setProcessComments(false);
+            yaml = new Yaml(options);
+        }
+        return yaml;
+    }
+
     private Node compose(String source, Chunk chunk, DiagnosticCollector diagnostics) {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(limits.maxAliasesForCollections());
-        options.setNestingDepthLimit(limits.maxNestingDepth());
-        options.setCodePointLimit(limits.maxCodePoints());
-        options.setAllowRecursiveKeys(false);
-        options.setProcessComments(false);
         try {
-            Node root = new Yaml(options).compose(new StringReader(chunk.text()));
+            Node root = yaml().compose(new StringReader(chunk.text()));
             Node recursive = root == null ? null : findRecursion(root, new IdentityHashMap<>());
             if (recursive == null) {
                 return root;
