@@ -46,7 +46,8 @@ public final class RouteTable {
         Set<String> services = new java.util.HashSet<>();
         for (Resource<ServiceEntry> entry : config.resources(ResourceKind.SERVICE_ENTRY, ServiceEntry.class)) {
             for (String host : entry.spec().hosts()) {
-                String resolved = Hosts.normalize(Hosts.resolve(host, entry.namespace()));
+                // Istio takes ServiceEntry hosts as written, never qualified with the namespace.
+                String resolved = Hosts.normalize(host);
                 services.add(resolved);
                 if (entry.spec().ports().size() == 1 && entry.spec().ports().get(0).number() != null) {
                     singlePorts.putIfAbsent(resolved, entry.spec().ports().get(0).number());
@@ -88,7 +89,7 @@ public final class RouteTable {
         CompiledVirtualService virtualService = exactMatch(host, caller);
         String fqdn = null;
         if (virtualService == null) {
-            fqdn = qualify(host, caller.namespace());
+            fqdn = Hosts.qualify(host, caller.namespace());
             if (fqdn != null) {
                 virtualService = exactMatch(fqdn, caller);
             }
@@ -102,7 +103,16 @@ public final class RouteTable {
         if (virtualService != null) {
             return virtualService.route(request, caller);
         }
-        String destination = serviceHosts.contains(host) || fqdn == null ? host : fqdn;
+        // Without a rule the request goes to the host itself: a known service by its registry name, a
+        // short name in the caller's namespace, anything else (an external name) as written.
+        String destination;
+        if (serviceHosts.contains(host) || fqdn == null) {
+            destination = host;
+        } else if (serviceHosts.contains(fqdn) || host.indexOf('.') < 0) {
+            destination = fqdn;
+        } else {
+            destination = host;
+        }
         return new RouteDecision(RouteDecision.Outcome.DEFAULT_ROUTE, null, null, -1, null,
                 List.of(new WeightedDestination(destination, null, null, 100)));
     }
@@ -114,35 +124,6 @@ public final class RouteTable {
      */
     public ResolvedSubset resolveSubset(String host, String subset, Caller caller) {
         return destinationRules.resolve(host, subset, caller);
-    }
-
-    /**
-     * The fully qualified name Kubernetes DNS would give {@code host} from {@code namespace}, or
-     * {@code null} when the host is already qualified: {@code reviews} is
-     * {@code reviews.<namespace>.svc.cluster.local}, {@code reviews.bookinfo} is
-     * {@code reviews.bookinfo.svc.cluster.local}, {@code reviews.bookinfo.svc} gets
-     * {@code .cluster.local}.
-     */
-    static String qualify(String host, String namespace) {
-        if (Hosts.isIpAddress(host)) {
-            return null;
-        }
-        int dots = 0;
-        for (int i = 0; i < host.length(); i++) {
-            if (host.charAt(i) == '.') {
-                dots++;
-            }
-        }
-        if (dots == 0) {
-            return host + "." + namespace + ".svc." + Hosts.DEFAULT_DOMAIN;
-        }
-        if (dots == 1) {
-            return host + ".svc." + Hosts.DEFAULT_DOMAIN;
-        }
-        if (dots == 2 && host.endsWith(".svc")) {
-            return host + "." + Hosts.DEFAULT_DOMAIN;
-        }
-        return null;
     }
 
     private CompiledVirtualService exactMatch(String host, Caller caller) {

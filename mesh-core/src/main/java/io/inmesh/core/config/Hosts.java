@@ -27,6 +27,34 @@ public final class Hosts {
         return host + "." + namespace + ".svc." + DEFAULT_DOMAIN;
     }
 
+    /**
+     * The fully qualified name Kubernetes DNS gives {@code host} when called from {@code namespace}, or
+     * {@code null} when the host is already qualified or an IP address: {@code reviews} is
+     * {@code reviews.<namespace>.svc.cluster.local}, {@code reviews.bookinfo} is
+     * {@code reviews.bookinfo.svc.cluster.local}, {@code reviews.bookinfo.svc} gets {@code .cluster.local}.
+     */
+    public static String qualify(String host, String namespace) {
+        if (isIpAddress(host)) {
+            return null;
+        }
+        int dots = 0;
+        for (int i = 0; i < host.length(); i++) {
+            if (host.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        if (dots == 0) {
+            return host + "." + namespace + ".svc." + DEFAULT_DOMAIN;
+        }
+        if (dots == 1) {
+            return host + ".svc." + DEFAULT_DOMAIN;
+        }
+        if (dots == 2 && host.endsWith(".svc")) {
+            return host + "." + DEFAULT_DOMAIN;
+        }
+        return null;
+    }
+
     /** True for {@code *} and names that start with {@code *.}, or a {@code *} prefix such as {@code *-svc.ns}. */
     public static boolean isWildcard(String host) {
         return host.startsWith("*");

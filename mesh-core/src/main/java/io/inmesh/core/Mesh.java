@@ -1,0 +1,305 @@
+package io.inmesh.core;
+
+import io.inmesh.core.config.Diagnostic;
+import io.inmesh.core.config.MeshConfig;
+import io.inmesh.core.http.MeshException;
+import io.inmesh.core.http.MeshRequest;
+import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.http.PeerIdentity;
+import io.inmesh.core.http.Upstream;
+import io.inmesh.core.internal.chain.InterceptorChain;
+import io.inmesh.core.internal.transport.ClientTransport;
+import io.inmesh.core.model.Sidecar;
+import io.inmesh.core.registry.ServiceRegistry;
+import io.inmesh.core.source.ConfigSource;
+import io.inmesh.core.spi.ClientStage;
+import io.inmesh.core.spi.MeshExtension;
+import io.inmesh.core.spi.MeshInterceptor;
+import io.inmesh.core.spi.ServerStage;
+import io.inmesh.core.spi.SnapshotCompiler;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.HttpProtocol;
+
+/**
+ * The mesh inside one JVM: the local workload, the current {@link MeshSnapshot} of the rules, and
+ * the client and server stacks that apply them.
+ *
+ * <p>The snapshot is replaced atomically whenever the {@link ConfigSource} emits a valid
+ * configuration; an invalid one is refused whole, its diagnostics logged and kept in
+ * {@link #lastRejection()}, and the last good snapshot stays in force. Every request reads the
+ * snapshot once, when it enters the mesh. Until the first valid configuration arrives the mesh runs
+ * on an empty one, in which every host takes its default route.
+ *
+ * <p>Thread-safe. Close it to stop watching the source and release connections.
+ */
+public final class Mesh implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Mesh.class.getName());
+
+    private final LocalWorkload workload;
+    private final Sidecar.OutboundTrafficPolicy.Mode defaultOutboundPolicy;
+    private final List<SnapshotCompiler<?>> compilers;
+    private final InterceptorChain clientChain;
+    private final List<InterceptorChain.Named> serverInterceptors;
+    private final ClientTransport transport;
+    private final HttpHeaders identityHeaders;
+    private final Clock clock;
+    private final AtomicLong versions = new AtomicLong();
+    private final AtomicReference<MeshSnapshot> current = new AtomicReference<>();
+    private final AtomicReference<List<Diagnostic>> lastRejection = new AtomicReference<>(List.of());
+    private final Sinks.Many<MeshSnapshot> snapshots = Sinks.many().replay().latest();
+    private final Sinks.One<MeshSnapshot> ready = Sinks.one();
+    private final ConfigSource source;
+    private final Disposable subscription;
+    private final MeshClient client;
+
+    private Mesh(Builder builder) {
+        this.workload = Objects.requireNonNull(builder.workload, "workload");
+        this.defaultOutboundPolicy = builder.outboundPolicy;
+        this.clock = builder.clock;
+        List<MeshExtension> extensions = new ArrayList<>(builder.extensions);
+        if (builder.discoverExtensions) {
+            // An extension the application added itself replaces the discovered one of the same name.
+            java.util.Set<String> added = new java.util.HashSet<>();
+            builder.extensions.forEach(extension -> added.add(extension.name()));
+            ServiceLoader.load(MeshExtension.class, Mesh.class.getClassLoader()).forEach(extension -> {
+                if (added.add(extension.name())) {
+                    extensions.add(extension);
+                }
+            });
+        }
+        extensions.add(0, new CoreExtension());
+        List<SnapshotCompiler<?>> compilerList = new ArrayList<>();
+        List<MeshExtension.Positioned<ClientStage>> client = new ArrayList<>();
+        List<MeshExtension.Positioned<ServerStage>> server = new ArrayList<>();
+        for (MeshExtension extension : extensions) {
+            compilerList.addAll(extension.snapshotCompilers());
+            client.addAll(extension.clientInterceptors());
+            server.addAll(extension.serverInterceptors());
+        }
+        client.addAll(builder.clientInterceptors);
+        server.addAll(builder.serverInterceptors);
+        this.compilers = List.copyOf(compilerList);
+        this.transport = new ClientTransport(workload.name(), builder.protocol);
+        this.identityHeaders = new DefaultHttpHeaders().set(PeerIdentity.HEADER,
+                new PeerIdentity(workload.name(), workload.namespace(), workload.labels(), workload.serviceAccount(), false).toHeader());
+        this.clientChain = new InterceptorChain(ordered(client), this::sendToUpstream);
+        this.serverInterceptors = ordered(server);
+        this.current.set(compile(MeshConfig.of(List.of()).config()));
+        this.snapshots.tryEmitNext(current.get());
+        this.source = builder.source;
+        this.subscription = source == null ? null : source.updates().subscribe(this::apply,
+                error -> LOG.log(System.Logger.Level.ERROR, "config source " + source.describe() + " failed; keeping the last good rules", error));
+        this.client = new MeshClient(this);
+    }
+
+    /** Starts building a mesh. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static <S extends Enum<S>> List<InterceptorChain.Named> ordered(List<MeshExtension.Positioned<S>> positioned) {
+        // A stable sort: interceptors of one stage keep the order they were added in.
+        return positioned.stream()
+                .sorted(Comparator.comparingInt(p -> p.stage().ordinal()))
+                .map(p -> new InterceptorChain.Named(p.name(), p.interceptor()))
+                .toList();
+    }
+
+    private void apply(MeshConfig.LoadResult result) {
+        if (!result.isValid()) {
+            lastRejection.set(result.diagnostics());
+            LOG.log(System.Logger.Level.WARNING, () -> "refused new rules from " + source.describe() + " ("
+                    + result.errorCount() + " errors); keeping version " + current.get().version() + ":\n"
+                    + String.join("\n", result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList()));
+            return;
+        }
+        MeshSnapshot next;
+        try {
+            next = compile(result.config());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "could not compile new rules; keeping version " + current.get().version(), e);
+            return;
+        }
+        lastRejection.set(List.of());
+        current.set(next);
+        snapshots.tryEmitNext(next);
+        ready.tryEmitValue(next);
+    }
+
+    private MeshSnapshot compile(MeshConfig config) {
+        Map<Class<?>, Object> parts = new HashMap<>();
+        parts.put(OutboundPolicy.class, OutboundPolicy.compile(config, workload, defaultOutboundPolicy));
+        parts.put(ServiceRegistry.class, ServiceRegistry.compile(config));
+        for (SnapshotCompiler<?> compiler : compilers) {
+            parts.put(compiler.type(), compiler.compile(config, workload));
+        }
+        return new MeshSnapshot(versions.incrementAndGet(), config, parts, clock.instant());
+    }
+
+    /** The workload this mesh runs in. */
+    public LocalWorkload workload() {
+        return workload;
+    }
+
+    /** The snapshot in force now. */
+    public MeshSnapshot snapshot() {
+        return current.get();
+    }
+
+    /** The snapshot in force now, then every one that replaces it. */
+    public Flux<MeshSnapshot> snapshots() {
+        return snapshots.asFlux();
+    }
+
+    /** Completes with the first snapshot built from a valid configuration of the source. */
+    public Mono<MeshSnapshot> ready() {
+        return ready.asMono();
+    }
+
+    /** The diagnostics of the last configuration the source offered and the mesh refused; empty after a valid one. */
+    public List<Diagnostic> lastRejection() {
+        return lastRejection.get();
+    }
+
+    /** The outbound client: calls made through it are routed by the mesh. */
+    public MeshClient client() {
+        return client;
+    }
+
+    /** Starts building a server whose requests pass the inbound stack. */
+    public MeshServer.Builder server(MeshHandler handler) {
+        return MeshServer.builder(this, handler);
+    }
+
+    /** The interceptors of the client stack, in order, by name. */
+    public List<String> clientStack() {
+        return clientChain.interceptors().stream().map(InterceptorChain.Named::name).toList();
+    }
+
+    /** The interceptors of the server stack, in order, by name. */
+    public List<String> serverStack() {
+        return serverInterceptors.stream().map(InterceptorChain.Named::name).toList();
+    }
+
+    Mono<MeshResponse> outbound(MeshRequest request) {
+        return Mono.defer(() -> clientChain.execute(request, current.get(), workload));
+    }
+
+    Mono<MeshResponse> inbound(MeshRequest request, MeshHandler handler) {
+        return Mono.defer(() -> new InterceptorChain(serverInterceptors, handler::handle).execute(request, current.get(), workload));
+    }
+
+    private Mono<MeshResponse> sendToUpstream(MeshRequest request) {
+        Upstream upstream = request.attribute(Upstream.KEY);
+        if (upstream == null) {
+            return Mono.error(new MeshException.NoHealthyUpstream(
+                    "no endpoint was chosen for " + request.authority() + ": is the routing module (mesh-routing) on the class path?"));
+        }
+        return transport.send(request, upstream, identityHeaders);
+    }
+
+    @Override
+    public void close() {
+        if (subscription != null) {
+            subscription.dispose();
+        }
+        if (source != null) {
+            source.close();
+        }
+        snapshots.tryEmitComplete();
+        transport.close();
+    }
+
+    /** Builds a {@link Mesh}. Only the workload is required. */
+    public static final class Builder {
+        private LocalWorkload workload;
+        private ConfigSource source;
+        private Sidecar.OutboundTrafficPolicy.Mode outboundPolicy = Sidecar.OutboundTrafficPolicy.Mode.ALLOW_ANY;
+        private final List<MeshExtension> extensions = new ArrayList<>();
+        private boolean discoverExtensions = true;
+        private final List<MeshExtension.Positioned<ClientStage>> clientInterceptors = new ArrayList<>();
+        private final List<MeshExtension.Positioned<ServerStage>> serverInterceptors = new ArrayList<>();
+        private HttpProtocol protocol = HttpProtocol.HTTP11;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder workload(LocalWorkload workload) {
+            this.workload = Objects.requireNonNull(workload, "workload");
+            return this;
+        }
+
+        /** Where the rules come from; without one the mesh runs on no rules (default routes only). */
+        public Builder configSource(ConfigSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * The mesh-wide outbound traffic policy, Istio's {@code meshConfig.outboundTrafficPolicy}:
+         * {@code ALLOW_ANY} (the default) or {@code REGISTRY_ONLY}. A Sidecar resource that applies
+         * to the workload overrides it.
+         */
+        public Builder outboundTrafficPolicy(Sidecar.OutboundTrafficPolicy.Mode mode) {
+            this.outboundPolicy = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Adds an extension beside those found on the class path. */
+        public Builder extension(MeshExtension extension) {
+            extensions.add(Objects.requireNonNull(extension, "extension"));
+            return this;
+        }
+
+        /** Whether to add the extensions registered with {@link ServiceLoader}; on by default. */
+        public Builder discoverExtensions(boolean discover) {
+            this.discoverExtensions = discover;
+            return this;
+        }
+
+        /** Adds an application interceptor to the client stack; {@code stage} should be one of the {@code USER_*} stages. */
+        public Builder clientInterceptor(ClientStage stage, String name, MeshInterceptor interceptor) {
+            clientInterceptors.add(new MeshExtension.Positioned<>(stage, name, interceptor));
+            return this;
+        }
+
+        /** Adds an application interceptor to the server stack. */
+        public Builder serverInterceptor(ServerStage stage, String name, MeshInterceptor interceptor) {
+            serverInterceptors.add(new MeshExtension.Positioned<>(stage, name, interceptor));
+            return this;
+        }
+
+        /** HTTP/1.1 (the default) or HTTP/2 cleartext with prior knowledge ({@link HttpProtocol#H2C}) towards upstreams. */
+        public Builder upstreamProtocol(HttpProtocol protocol) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            return this;
+        }
+
+        /** The clock that stamps snapshots; tests inject a fixed one. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Mesh build() {
+            return new Mesh(this);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.inmesh.core.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import reactor.core.publisher.Flux;
+
+/**
+ * An HTTP request as the mesh's interceptors see it: method, scheme, authority, path and query,
+ * headers, a streamed body, and attributes that earlier steps leave for later ones.
+ *
+ * <p>Immutable by contract: {@link #headers()} must not be changed in place; a step that changes
+ * the request builds a new one with {@link #toBuilder()}. The body is a stream of reference-counted
+ * buffers that is subscribed to at most once, by whoever sends it.
+ */
+public final class MeshRequest {
+
+    private final HttpMethod method;
+    private final String scheme;
+    private final String authority;
+    private final String host;
+    private final int port;
+    private final String path;
+    private final String query;
+    private final HttpHeaders headers;
+    private final Flux<ByteBuf> body;
+    private final Map<AttributeKey<?>, Object> attributes;
+
+    private MeshRequest(Builder builder) {
+        this.method = Objects.requireNonNull(builder.method, "method");
+        this.scheme = builder.scheme;
+        this.authority = Objects.requireNonNull(builder.authority, "authority");
+        int colon = authority.lastIndexOf(':');
+        boolean hasPort = colon > 0 && authority.indexOf(']', colon) < 0 && colon < authority.length() - 1;
+        this.host = hasPort ? authority.substring(0, colon) : authority;
+        this.port = hasPort ? Integer.parseInt(authority.substring(colon + 1)) : defaultPort(scheme);
+        this.path = builder.path;
+        this.query = builder.query;
+        this.headers = builder.headers;
+        this.body = builder.body;
+        this.attributes = Map.copyOf(builder.attributes);
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equalsIgnoreCase(scheme) ? 443 : 80;
+    }
+
+    /** A request for {@code method} and an absolute URL such as {@code http://reviews:9080/reviews/1?x=y}. */
+    public static Builder builder(HttpMethod method, String url) {
+        URI uri = URI.create(url);
+        if (uri.getHost() == null && uri.getAuthority() == null) {
+            throw new IllegalArgumentException("URL without a host: " + url + " (expected such as http://reviews:9080/reviews/1)");
+        }
+        String scheme = uri.getScheme() == null ? "http" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("URL scheme " + scheme + " (expected http or https): " + url);
+        }
+        String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return new Builder(method, scheme, uri.getRawAuthority(), rawPath, uri.getRawQuery());
+    }
+
+    public HttpMethod method() {
+        return method;
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return scheme;
+    }
+
+    /** The authority as called, which becomes the {@code Host} header: {@code reviews:9080}. */
+    public String authority() {
+        return authority;
+    }
+
+    /** The host part of the authority: {@code reviews}. */
+    public String host() {
+        return host;
+    }
+
+    /** The destination port: from the authority, or the scheme's default. */
+    public int port() {
+        return port;
+    }
+
+    /** The raw path, without the query: {@code /reviews/1}. */
+    public String path() {
+        return path;
+    }
+
+    /** The raw query string without {@code ?}, or {@code null}. */
+    public String query() {
+        return query;
+    }
+
+    /** The path with the query, as sent on the wire: {@code /reviews/1?x=y}. */
+    public String pathAndQuery() {
+        return query == null ? path : path + "?" + query;
+    }
+
+    /** The request headers; read them, do not change them (see {@link #toBuilder()}). */
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** The body, streamed; empty for a request without one. */
+    public Flux<ByteBuf> body() {
+        return body;
+    }
+
+    /** An attribute an earlier step set, or {@code null}. */
+    public <T> T attribute(AttributeKey<T> key) {
+        Object value = attributes.get(key);
+        return value == null ? null : key.cast(value);
+    }
+
+    /** This request with one more attribute. */
+    public <T> MeshRequest withAttribute(AttributeKey<T> key, T value) {
+        return toBuilder().attribute(key, value).build();
+    }
+
+    /** A builder that starts from this request; its headers are a copy. */
+    public Builder toBuilder() {
+        Builder builder = new Builder(method, scheme, authority, path, query);
+        builder.headers = new DefaultHttpHeaders().set(headers);
+        builder.body = body;
+        builder.attributes.putAll(attributes);
+        return builder;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + scheme + "://" + authority + pathAndQuery();
+    }
+
+    /** Builds a {@link MeshRequest}. */
+    public static final class Builder {
+        private HttpMethod method;
+        private String scheme;
+        private String authority;
+        private String path;
+        private String query;
+        private HttpHeaders headers = new DefaultHttpHeaders();
+        private Flux<ByteBuf> body = Flux.empty();
+        private final Map<AttributeKey<?>, Object> attributes = new HashMap<>();
+
+        private Builder(HttpMethod method, String scheme, String authority, String path, String query) {
+            this.method = method;
+            this.scheme = scheme;
+            this.authority = authority;
+            this.path = path;
+            this.query = query;
+        }
+
+        public Builder method(HttpMethod method) {
+            this.method = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
+        /** The authority the request is for; also what the {@code Host} header will say. */
+        public Builder authority(String authority) {
+            this.authority = Objects.requireNonNull(authority, "authority");
+            return this;
+        }
+
+        /** The raw path, starting with {@code /}, and the raw query or {@code null}. */
+        public Builder pathAndQuery(String path, String query) {
+            this.path = Objects.requireNonNull(path, "path");
+            this.query = query;
+            return this;
+        }
+
+        /** Adds a header value. */
+        public Builder header(CharSequence name, Object value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        /** Sets a header, replacing its values. */
+        public Builder setHeader(CharSequence name, Object value) {
+            headers.set(name, value);
+            return this;
+        }
+
+        public Builder removeHeader(CharSequence name) {
+            headers.remove(name);
+            return this;
+        }
+
+        /** Replaces all headers with a copy of {@code headers}. */
+        public Builder headers(HttpHeaders headers) {
+            this.headers = new DefaultHttpHeaders().set(headers);
+            return this;
+        }
+
+        public Builder body(Flux<ByteBuf> body) {
+            this.body = Objects.requireNonNull(body, "body");
+            return this;
+        }
+
+        public <T> Builder attribute(AttributeKey<T> key, T value) {
+            if (value == null) {
+                attributes.remove(key);
+            } else {
+                attributes.put(key, value);
+            }
+            return this;
+        }
+
+        public MeshRequest build() {
+            headers.remove(HttpHeaderNames.HOST);
+            return new MeshRequest(this);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.inmesh.core.internal.transport;
+
+import io.inmesh.core.http.MeshException;
+import io.inmesh.core.http.MeshRequest;
+import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.http.Upstream;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.ConnectException;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The wire step of the client stack: sends a request to the endpoint the stack chose, over pooled
+ * connections, streaming both bodies. The {@code Host} header stays the authority the application
+ * called, not the endpoint's address, as a sidecar keeps it.
+ */
+public final class ClientTransport implements AutoCloseable {
+
+    private final ConnectionProvider pool;
+    private final HttpClient http;
+
+    /**
+     * @param name names the connection pool in metrics and logs
+     * @param protocol {@link HttpProtocol#HTTP11}, or {@link HttpProtocol#H2C} for HTTP/2 over cleartext
+     *     with prior knowledge
+     */
+    public ClientTransport(String name, HttpProtocol protocol) {
+        this.pool = ConnectionProvider.builder("inmesh-" + name)
+                .maxConnections(1024)
+                .pendingAcquireMaxCount(-1)
+                .maxIdleTime(Duration.ofSeconds(60))
+                .build();
+        this.http = HttpClient.create(pool).protocol(protocol).compress(false).followRedirect(false);
+    }
+
+    /** Sends {@code request} to {@code upstream}, adding the given extra headers. */
+    public Mono<MeshResponse> send(MeshRequest request, Upstream upstream, HttpHeaders extraHeaders) {
+        HttpClient.RequestSender sender = http
+                .headers(headers -> {
+                    headers.set(request.headers());
+                    headers.set(extraHeaders);
+                    headers.set(HttpHeaderNames.HOST, request.authority());
+                })
+                .request(request.method())
+                .uri("http://" + upstream + request.pathAndQuery());
+        HttpClient.ResponseReceiver<?> receiver = hasBody(request)
+                ? sender.send((outboundRequest, outbound) -> outbound.send(request.body()))
+                : sender;
+        return receiver
+                .responseConnection((response, connection) -> Mono.just(MeshResponse.of(
+                        response.status().code(),
+                        response.responseHeaders(),
+                        connection.inbound().receive().retain())))
+                .next()
+                .onErrorMap(error -> classify(error, upstream));
+    }
+
+    /** Whether the request says it carries a body; a GET without one is sent without. */
+    private static boolean hasBody(MeshRequest request) {
+        HttpHeaders headers = request.headers();
+        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return !"0".equals(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+        }
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return true;
+        }
+        HttpMethod method = request.method();
+        return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
+                || method.equals(HttpMethod.OPTIONS) || method.equals(HttpMethod.TRACE));
+    }
+
+    private static Throwable classify(Throwable error, Upstream upstream) {
+        if (error instanceof MeshException) {
+            return error;
+        }
+        Throwable cause = error;
+        while (cause != null) {
+            if (cause instanceof java.net.UnknownHostException) {
+                return new MeshException.UpstreamConnectFailure(
+                        "cannot resolve upstream " + upstream.address() + " (" + upstream.cluster() + "): " + cause.getMessage(), error);
+            }
+            if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException) {
+                return new MeshException.UpstreamConnectFailure(
+                        "upstream connect error to " + upstream + " (" + upstream.cluster() + "): " + cause.getMessage(), error);
+            }
+            if (cause instanceof PrematureCloseException) {
+                return new MeshException.UpstreamReset(
+                        "upstream " + upstream + " (" + upstream.cluster() + ") closed the connection before responding", error);
+            }
+            cause = cause.getCause();
+        }
+        return error;
+    }
+
+    @Override
+    public void close() {
+        pool.disposeLater().block(Duration.ofSeconds(5));
+    }
+}

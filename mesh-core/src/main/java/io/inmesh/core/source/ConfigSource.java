@@ -1,0 +1,26 @@
+package io.inmesh.core.source;
+
+import io.inmesh.core.config.MeshConfig;
+import reactor.core.publisher.Flux;
+
+/**
+ * Where a mesh's rules come from: local files now, the control plane later. A source reads and
+ * validates; the mesh compiles what it emits into a snapshot and swaps it in, or keeps the last good
+ * snapshot when an emission has errors.
+ */
+public interface ConfigSource extends AutoCloseable {
+
+    /**
+     * The configuration as it is now, then each time it changes, until {@link #close()}. Every
+     * emission is a complete load result: valid ({@link MeshConfig.LoadResult#isValid()}) or with the
+     * diagnostics that say why not. Emissions never happen on an event-loop thread.
+     */
+    Flux<MeshConfig.LoadResult> updates();
+
+    /** A name for logs and diagnostics, such as the watched directory. */
+    String describe();
+
+    /** Stops watching; {@link #updates()} completes. */
+    @Override
+    void close();
+}

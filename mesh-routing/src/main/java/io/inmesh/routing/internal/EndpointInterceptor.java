@@ -1,0 +1,74 @@
+package io.inmesh.routing.internal;
+
+import io.inmesh.core.LocalWorkload;
+import io.inmesh.core.http.MeshException;
+import io.inmesh.core.http.MeshRequest;
+import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.http.ResponseFlag;
+import io.inmesh.core.http.Upstream;
+import io.inmesh.core.registry.Endpoint;
+import io.inmesh.core.registry.MeshService;
+import io.inmesh.core.registry.ServiceRegistry;
+import io.inmesh.core.spi.MeshInterceptor;
+import io.inmesh.routing.Caller;
+import io.inmesh.routing.ResolvedSubset;
+import io.inmesh.routing.RouteTable;
+import io.inmesh.routing.RoutingAttributes;
+import io.inmesh.routing.WeightedDestination;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+
+/**
+ * The endpoint step: resolves the chosen destination's subset to the endpoints whose labels it
+ * selects and picks one, round robin per cluster; the round-robin position survives snapshot swaps.
+ * A host the registry does not know, or one with {@code resolution: NONE}, is called as it is
+ * (its name resolved by DNS when connecting), as a sidecar passes such traffic through.
+ */
+public final class EndpointInterceptor implements MeshInterceptor {
+
+    private final Map<String, AtomicInteger> positions = new ConcurrentHashMap<>();
+
+    @Override
+    public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
+        WeightedDestination destination = request.attribute(RoutingAttributes.DESTINATION);
+        if (destination == null) {
+            return Mono.error(new IllegalStateException("no destination on the request: the route step did not run"));
+        }
+        int port = destination.port() != null ? destination.port() : request.port();
+        String cluster = destination.clusterKey(request.port());
+        ServiceRegistry registry = chain.snapshot().require(ServiceRegistry.class);
+        Optional<MeshService> service = registry.service(destination.host());
+        Map<String, String> subsetLabels = Map.of();
+        if (destination.subset() != null) {
+            ResolvedSubset subset = chain.snapshot().require(RouteTable.class)
+                    .resolveSubset(destination.host(), destination.subset(), caller(chain.workload()));
+            if (subset == null) {
+                return Mono.error(new MeshException(503, ResponseFlag.NC, "no cluster for " + destination.host()
+                        + " subset " + destination.subset() + ": no DestinationRule for the host defines that subset"));
+            }
+            subsetLabels = subset.labels();
+        }
+        if (service.isEmpty() || service.get().passthrough()) {
+            return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(destination.host(), port, cluster)));
+        }
+        List<Endpoint> endpoints = registry.endpoints(destination.host(), port, subsetLabels);
+        if (endpoints.isEmpty()) {
+            return Mono.error(new MeshException.NoHealthyUpstream("no healthy upstream for " + destination.host()
+                    + (destination.subset() == null ? "" : " subset " + destination.subset())
+                    + " port " + port + (subsetLabels.isEmpty() ? ": the service has no endpoint"
+                            : ": no endpoint has the labels " + subsetLabels)));
+        }
+        int position = positions.computeIfAbsent(cluster, key -> new AtomicInteger()).getAndIncrement();
+        Endpoint endpoint = endpoints.get(Math.floorMod(position, endpoints.size()));
+        return chain.proceed(request.withAttribute(Upstream.KEY,
+                new Upstream(endpoint.address(), endpoint.port(port), cluster)));
+    }
+
+    private static Caller caller(LocalWorkload workload) {
+        return Caller.of(workload.namespace(), workload.labels());
+    }
+}

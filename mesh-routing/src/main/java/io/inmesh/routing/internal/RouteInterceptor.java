@@ -1,0 +1,112 @@
+package io.inmesh.routing.internal;
+
+import io.inmesh.core.LocalWorkload;
+import io.inmesh.core.http.MeshException;
+import io.inmesh.core.http.MeshRequest;
+import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.model.HttpDirectResponse;
+import io.inmesh.core.model.HttpRedirect;
+import io.inmesh.core.model.HttpRoute;
+import io.inmesh.core.spi.MeshInterceptor;
+import io.inmesh.routing.Caller;
+import io.inmesh.routing.RouteDecision;
+import io.inmesh.routing.RouteTable;
+import io.inmesh.routing.RoutingAttributes;
+import io.inmesh.routing.WeightedDestination;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.random.RandomGenerator;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The route step: matches the request against the snapshot's route table as the local workload,
+ * picks a weighted destination, and leaves both on the request. A route that redirects or answers
+ * directly is answered here; no matching route is a 404 ({@code NR}).
+ */
+public final class RouteInterceptor implements MeshInterceptor {
+
+    private final Supplier<RandomGenerator> random;
+    private volatile CallerOf cachedCaller;
+
+    private record CallerOf(LocalWorkload workload, Caller caller) {
+    }
+
+    /** @param random the source of weighted picks, per call (a seeded one in tests) */
+    public RouteInterceptor(Supplier<RandomGenerator> random) {
+        this.random = random;
+    }
+
+    @Override
+    public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
+        RouteTable table = chain.snapshot().require(RouteTable.class);
+        RouteDecision decision = table.route(new MeshRouteRequest(request), callerOf(chain.workload()));
+        if (decision.outcome() == RouteDecision.Outcome.NO_ROUTE) {
+            return Mono.error(new MeshException.NoRoute("no route of VirtualService " + decision.virtualService()
+                    + " matches " + request.method() + " " + request.authority() + request.path()));
+        }
+        HttpRoute route = decision.route();
+        if (route != null && route.directResponse() != null) {
+            return Mono.just(directResponse(route.directResponse()));
+        }
+        if (route != null && route.redirect() != null) {
+            return Mono.just(redirect(route.redirect(), request));
+        }
+        WeightedDestination destination = decision.pick(random.get());
+        if (destination == null) {
+            return Mono.error(new MeshException(503, io.inmesh.core.http.ResponseFlag.NC, "route " + decision.routeLabel()
+                    + " of VirtualService " + decision.virtualService() + " has no destination"));
+        }
+        return chain.proceed(request.toBuilder()
+                .attribute(RoutingAttributes.DECISION, decision)
+                .attribute(RoutingAttributes.DESTINATION, destination)
+                .build());
+    }
+
+    private Caller callerOf(LocalWorkload workload) {
+        CallerOf cached = cachedCaller;
+        if (cached == null || cached.workload() != workload) {
+            cached = new CallerOf(workload, Caller.of(workload.namespace(), workload.labels()));
+            cachedCaller = cached;
+        }
+        return cached.caller();
+    }
+
+    private static MeshResponse directResponse(HttpDirectResponse direct) {
+        byte[] body = new byte[0];
+        if (direct.body() != null) {
+            body = direct.body().string() != null
+                    ? direct.body().string().getBytes(StandardCharsets.UTF_8)
+                    : Base64.getDecoder().decode(direct.body().bytes());
+        }
+        byte[] bytes = body;
+        return MeshResponse.of(direct.status(), new DefaultHttpHeaders().setInt("content-length", bytes.length),
+                Flux.defer(() -> Flux.just(Unpooled.wrappedBuffer(bytes))));
+    }
+
+    /** Envoy's redirect: authority, path and scheme replaced where the rule sets them; 301 by default. */
+    private static MeshResponse redirect(HttpRedirect redirect, MeshRequest request) {
+        String scheme = redirect.scheme() != null ? redirect.scheme() : request.scheme();
+        String host = redirect.authority() != null ? redirect.authority() : request.host();
+        String port = "";
+        if (redirect.port() != null) {
+            port = isDefaultPort(scheme, redirect.port()) ? "" : ":" + redirect.port();
+        } else if (redirect.derivePort() == HttpRedirect.RedirectPortSelection.FROM_REQUEST_PORT) {
+            port = isDefaultPort(scheme, request.port()) ? "" : ":" + request.port();
+        } else if (redirect.derivePort() == null && redirect.authority() == null) {
+            port = request.authority().equals(request.host()) ? "" : ":" + request.port();
+        }
+        String path = redirect.uri() != null ? redirect.uri() : request.pathAndQuery();
+        int status = redirect.redirectCode() == null || redirect.redirectCode() == 0 ? 301 : redirect.redirectCode();
+        return MeshResponse.of(status,
+                new DefaultHttpHeaders().set("location", scheme + "://" + host + port + path).setInt("content-length", 0),
+                Flux.empty());
+    }
+
+    private static boolean isDefaultPort(String scheme, int port) {
+        return ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+    }
+}
