@@ -44,7 +44,9 @@ public final class ServiceRegistry {
      *       whose labels (spec labels overlaid with metadata labels, as Istio merges them) contain its
      *       {@code workloadSelector}, by name (with resolution {@code STATIC} only those whose address is
      *       an IP); or, for resolution {@code DNS} and {@code DNS_ROUND_ROBIN} with neither, the host
-     *       itself. Resolution {@code NONE} has none.</li>
+     *       itself. Resolution {@code NONE} has none. An inline endpoint without an address (only a
+     *       network, which validation warns about) is left out: inmesh does not route through network
+     *       gateways.</li>
      *   <li>ServiceEntries for one host in one namespace share their endpoints, each contributing to the
      *       port numbers it declares, as Istio's endpoint index keys them by host and namespace. They
      *       are one service when they agree on resolution, labels, {@code workloadSelector} and

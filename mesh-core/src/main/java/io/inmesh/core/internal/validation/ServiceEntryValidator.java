@@ -27,9 +27,10 @@ final class ServiceEntryValidator {
         if (spec.workloadSelector() != null) {
             check.selector("spec.workloadSelector.labels", spec.workloadSelector().labels());
             check.atMostOne("spec", "workloadSelector", spec.workloadSelector(), "endpoints", endpoints);
-            if (resolution != Resolution.STATIC) {
-                check.warning("spec.workloadSelector", "workloadSelector with resolution " + resolution,
-                        "resolution STATIC; the selected workloads are not used");
+            if (resolution == Resolution.NONE) {
+                // Istio uses the selected workloads with STATIC, DNS and DNS_ROUND_ROBIN, never with NONE.
+                check.warning("spec.workloadSelector", "workloadSelector with resolution NONE",
+                        "resolution STATIC, DNS or DNS_ROUND_ROBIN; with NONE the selected workloads are not used");
             }
         }
         if (hosts.isEmpty()) {

@@ -319,16 +319,16 @@ class ServiceEntryValidationTest {
     }
 
     @Test
-    void workloadSelectorWithDnsResolutionIsAWarning() {
+    void workloadSelectorWithResolutionNoneIsAWarning() {
         assertThat(diagnostics(document("ServiceEntry", """
                 hosts: [api.example.com]
                 ports:
                 - {number: 80, name: http, protocol: HTTP}
-                resolution: DNS
+                resolution: NONE
                 workloadSelector:
                   labels: {app: api}
                 """))).containsExactly(
-                "test.yaml:11:3: warning: ServiceEntry/ns/test: spec.workloadSelector: workloadSelector with resolution DNS (expected resolution STATIC; the selected workloads are not used)");
+                "test.yaml:11:3: warning: ServiceEntry/ns/test: spec.workloadSelector: workloadSelector with resolution NONE (expected resolution STATIC, DNS or DNS_ROUND_ROBIN; with NONE the selected workloads are not used)");
     }
 
     @Test
