@@ -246,6 +246,19 @@ public final class Mesh implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The workload, outbound traffic policy and rule files of {@code settings} (read from
+         * {@code mesh.yaml} or the environment); the rule files are watched for changes.
+         */
+        public Builder settings(MeshSettings settings) {
+            workload(settings.workload());
+            outboundTrafficPolicy(settings.outboundTrafficPolicy());
+            if (!settings.configPaths().isEmpty()) {
+                configSource(io.inmesh.core.source.FileConfigSource.watch(settings.configPaths()));
+            }
+            return this;
+        }
+
         /** Where the rules come from; without one the mesh runs on no rules (default routes only). */
         public Builder configSource(ConfigSource source) {
             this.source = Objects.requireNonNull(source, "source");

@@ -82,21 +82,12 @@ public final class ConfigReader {
     }
 
     private List<Path> expand(Path path, DiagnosticCollector diagnostics) {
-        if (Files.isRegularFile(path)) {
-            return List.of(path);
-        }
-        if (!Files.isDirectory(path)) {
+        if (!Files.exists(path)) {
             diagnostics.error(SourceLocation.of(path.toString()), null, null, "no such file or directory");
             return List.of();
         }
-        try (Stream<Path> walk = Files.walk(path)) {
-            List<Path> files = walk.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.endsWith(".yaml") || name.endsWith(".yml");
-                    })
-                    .sorted()
-                    .toList();
+        try {
+            List<Path> files = configFiles(path);
             if (files.isEmpty()) {
                 // A mistyped directory would otherwise pass validation silently.
                 diagnostics.warning(SourceLocation.of(path.toString()), null, null, "no *.yaml or *.yml file in this directory");
@@ -106,6 +97,41 @@ public final class ConfigReader {
             diagnostics.error(SourceLocation.of(path.toString()), null, null, "cannot list directory: " + e.getMessage());
             return List.of();
         }
+    }
+
+    /**
+     * The files {@link #read(Collection)} reads for {@code path}: the file itself, or every
+     * {@code *.yaml} and {@code *.yml} file below the directory in name order, following symbolic
+     * links. Names starting with {@code ..} are passed over: that is where Kubernetes keeps the
+     * versions behind a mounted ConfigMap's links, which would otherwise be read twice.
+     *
+     * @throws IOException when the directory cannot be listed
+     */
+    public static List<Path> configFiles(Path path) throws IOException {
+        if (Files.isRegularFile(path)) {
+            return List.of(path);
+        }
+        try (Stream<Path> walk = Files.walk(path, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            return walk.filter(file -> !isHidden(path.relativize(file)))
+                    .filter(Files::isRegularFile)
+                    .filter(file -> {
+                        String name = file.getFileName().toString();
+                        return name.endsWith(".yaml") || name.endsWith(".yml");
+                    })
+                    .sorted()
+                    .toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static boolean isHidden(Path relative) {
+        for (Path element : relative) {
+            if (element.toString().startsWith("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void readFile(Path file, ResourceDocumentReader reader, List<Resource<?>> resources,

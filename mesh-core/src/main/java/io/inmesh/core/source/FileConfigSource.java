@@ -1,6 +1,9 @@
 package io.inmesh.core.source;
 
+import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
+import io.inmesh.core.config.Severity;
+import io.inmesh.core.config.SourceLocation;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +30,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p><b>How changes are seen.</b> A daemon thread named {@value #THREAD_NAME} waits on the
  * platform's {@link java.nio.file.WatchService} and also polls names, sizes and modification times
- * every {@value #DEFAULT_POLL_MILLIS} ms, since some file systems (network mounts, some container
- * bind mounts, macOS's polling watch service) report late or never. A burst of events is
+ * every 500 ms, since some file systems (network mounts, some container bind mounts, macOS's
+ * polling watch service) report late or never. A burst of events is
  * coalesced: the files are reloaded once the burst has been quiet for the debounce period
  * (100 ms unless told otherwise), and at the latest ten debounce periods (at least one second)
  * after its first event. A reload is emitted only when the bytes of the files differ from the last
@@ -198,14 +201,18 @@ public final class FileConfigSource implements ConfigSource {
     }
 
     private void run() {
+        long pollNanos = options.pollInterval().toNanos();
+        long nextPoll = 0;
+        boolean started = false;
         try {
-            registerDirectories();
-            lastFingerprint = files.fingerprint();
-            reload(System.nanoTime());
-            long pollNanos = options.pollInterval().toNanos();
-            long nextPoll = System.nanoTime() + pollNanos;
             while (!closed) {
                 try {
+                    if (!started) {
+                        reload(); // registers the directories first, so that no change after it is missed
+                        nextPoll = System.nanoTime() + pollNanos;
+                        started = true;
+                        continue;
+                    }
                     long now = System.nanoTime();
                     long wakeAt = debouncer.isPending() && debouncer.deadline() - nextPoll < 0 ? debouncer.deadline() : nextPoll;
                     awaitEvents(Math.max(0, wakeAt - now));
@@ -216,18 +223,21 @@ public final class FileConfigSource implements ConfigSource {
                     }
                     if (debouncer.isDue(now) && !closed) {
                         debouncer.clear();
-                        reload(now);
+                        reload();
                     }
+                } catch (ClosedWatchServiceException e) {
+                    break; // close() woke us
                 } catch (RuntimeException e) {
                     // A bug, or a file system that throws what it should not: keep watching, after a pause.
                     LOG.log(System.Logger.Level.WARNING, "watching " + describe() + " failed; retrying", e);
-                    closing.await(options.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
+                    closing.await(pollNanos, TimeUnit.NANOSECONDS);
                 }
             }
-        } catch (ClosedWatchServiceException | InterruptedException e) {
-            // close() woke us.
+        } catch (InterruptedException e) {
+            // Nobody else interrupts this thread; treat it as close.
+            Thread.currentThread().interrupt();
         } catch (Error e) {
-            LOG.log(System.Logger.Level.ERROR, "watching " + describe() + " stopped; rules stay as they are", e);
+            LOG.log(System.Logger.Level.ERROR, "watching " + describe() + " stopped; the rules stay as they are", e);
             throw e;
         } finally {
             if (watch != null) {
@@ -272,7 +282,7 @@ public final class FileConfigSource implements ConfigSource {
      * emission. When they changed while being read, the result may mix old and new content: it is
      * dropped and the reload tried again after the debounce period.
      */
-    private void reload(long now) {
+    private void reload() {
         registerDirectories();
         lastFingerprint = files.fingerprint();
         String before = files.contentHash();
@@ -281,9 +291,9 @@ public final class FileConfigSource implements ConfigSource {
             checks.incrementAndGet();
             return;
         }
-        MeshConfig.LoadResult result = MeshConfig.load(paths);
+        MeshConfig.LoadResult result = load();
         if (!files.contentHash().equals(before)) {
-            debouncer.signal(now);
+            debouncer.signal(System.nanoTime());
             if (++unstableReloads < MAX_UNSTABLE_RELOADS) {
                 checks.incrementAndGet();
                 return;
@@ -294,6 +304,17 @@ public final class FileConfigSource implements ConfigSource {
         lastHash = before;
         emit(result);
         checks.incrementAndGet();
+    }
+
+    /** {@link MeshConfig#load}, whose unexpected failure is an emitted error too: the mesh keeps its last good rules. */
+    private MeshConfig.LoadResult load() {
+        try {
+            return MeshConfig.load(paths);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.log(System.Logger.Level.ERROR, "loading " + describe() + " failed", e);
+            return new MeshConfig.LoadResult(null, 0, List.of(new Diagnostic(Severity.ERROR, SourceLocation.of(describe()),
+                    null, null, "internal error while loading the files: " + e)));
+        }
     }
 
     private void emit(MeshConfig.LoadResult result) {

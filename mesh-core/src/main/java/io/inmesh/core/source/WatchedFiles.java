@@ -1,5 +1,6 @@
 package io.inmesh.core.source;
 
+import io.inmesh.core.config.ConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -114,22 +115,13 @@ final class WatchedFiles {
     private record Expansion(List<Path> files, String problem) {
     }
 
-    /** Mirrors {@code ConfigReader.expand}, so that the hash covers exactly what the load reads. */
+    /** The files the load reads, from {@link ConfigReader#configFiles}, so that the hash covers exactly them. */
     private static Expansion expand(Path root) {
-        if (Files.isRegularFile(root)) {
-            return new Expansion(List.of(root), null);
-        }
-        if (!Files.isDirectory(root)) {
+        if (!Files.exists(root)) {
             return new Expansion(List.of(), "missing " + root);
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return new Expansion(walk.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.endsWith(".yaml") || name.endsWith(".yml");
-                    })
-                    .sorted()
-                    .toList(), null);
+        try {
+            return new Expansion(ConfigReader.configFiles(root), null);
         } catch (IOException | RuntimeException e) {
             return new Expansion(List.of(), "unlistable " + root + " " + e.getClass().getSimpleName());
         }

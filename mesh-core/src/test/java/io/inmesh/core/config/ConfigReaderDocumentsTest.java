@@ -292,6 +292,29 @@ class ConfigReaderDocumentsTest {
     }
 
     @Test
+    void aMountedConfigMapIsReadOnceThroughItsLinks(@TempDir Path mount) throws IOException {
+        // The kubelet's layout: the files live in a timestamped directory behind the ..data link.
+        Path version = Files.createDirectory(mount.resolve("..2026_11_22_05_00_00.123"));
+        Files.writeString(version.resolve("reviews.yaml"), virtualService("reviews"));
+        Files.createSymbolicLink(mount.resolve("..data"), version.getFileName());
+        Files.createSymbolicLink(mount.resolve("reviews.yaml"), Path.of("..data", "reviews.yaml"));
+
+        ConfigReader.ReadResult result = reader.read(List.of(mount));
+
+        assertThat(result.resources()).extracting(Resource::name).containsExactly("reviews");
+        assertThat(result.diagnostics()).isEmpty();
+    }
+
+    @Test
+    void aSymbolicLinkToADirectoryIsFollowed(@TempDir Path folder) throws IOException {
+        Path rules = Files.createDirectory(folder.resolve("rules"));
+        Files.writeString(rules.resolve("reviews.yaml"), virtualService("reviews"));
+        Path link = Files.createSymbolicLink(folder.resolve("current"), rules);
+
+        assertThat(reader.read(List.of(link)).resources()).extracting(Resource::name).containsExactly("reviews");
+    }
+
+    @Test
     void aDirectoryWithoutYamlFilesIsAWarningSoATypoDoesNotPassSilently(@TempDir Path folder) throws IOException {
         Files.writeString(folder.resolve("notes.txt"), "not configuration");
 
