@@ -45,9 +45,9 @@ final class CoreExtension implements MeshExtension {
             if (registry.knows(host) || (qualified != null && registry.knows(qualified))) {
                 return chain.proceed(request);
             }
-            return Mono.error(new MeshException.EgressBlocked("egress to " + request.authority() + " blocked: "
-                    + (qualified != null ? qualified : host) + " is not in the service registry and the outbound traffic policy is"
-                    + " REGISTRY_ONLY (" + policy.decidedBy() + "); add a ServiceEntry for it"));
+            return Mono.error(new MeshException.EgressBlocked("egress to " + request.authority() + " blocked: neither " + host
+                    + (qualified != null ? " nor " + qualified : "") + " is in the service registry and the outbound traffic"
+                    + " policy is REGISTRY_ONLY (" + policy.decidedBy() + "); add a ServiceEntry for it"));
         }
     }
 }

@@ -27,7 +27,12 @@ public final class RoutingExtension implements MeshExtension {
         this(ThreadLocalRandom::current);
     }
 
-    /** An extension whose weighted picks come from {@code random}, for reproducible tests and demos. */
+    /**
+     * An extension whose weighted picks come from {@code random}, for reproducible tests and demos.
+     * The supplier is called for every pick: return one shared, thread-safe generator seeded once
+     * (such as {@code java.util.Random}), not a new seeded generator per call, which would repeat
+     * the same pick.
+     */
     public RoutingExtension(Supplier<RandomGenerator> random) {
         this.random = random;
     }

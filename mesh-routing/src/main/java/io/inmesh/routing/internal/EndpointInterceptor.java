@@ -12,6 +12,7 @@ import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.spi.MeshInterceptor;
 import io.inmesh.routing.Caller;
 import io.inmesh.routing.ResolvedSubset;
+import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RouteTable;
 import io.inmesh.routing.RoutingAttributes;
 import io.inmesh.routing.WeightedDestination;
@@ -53,7 +54,14 @@ public final class EndpointInterceptor implements MeshInterceptor {
             subsetLabels = subset.labels();
         }
         if (service.isEmpty() || service.get().passthrough()) {
-            return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(destination.host(), port, cluster)));
+            // Passed through as a sidecar passes it: without a rule, to the host the application called,
+            // resolved as the application would have resolved it (a dotless name such as localhost is
+            // not a service of the caller's namespace when the registry does not know it).
+            RouteDecision decision = request.attribute(RoutingAttributes.DECISION);
+            String address = decision != null && decision.outcome() == RouteDecision.Outcome.DEFAULT_ROUTE
+                    ? request.host()
+                    : destination.host();
+            return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(address, port, cluster)));
         }
         List<Endpoint> endpoints = registry.endpoints(destination.host(), port, subsetLabels);
         if (endpoints.isEmpty()) {

@@ -4,13 +4,16 @@ import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.Upstream;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.ConnectException;
 import java.time.Duration;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
@@ -51,7 +54,7 @@ public final class ClientTransport implements AutoCloseable {
                 .request(request.method())
                 .uri("http://" + upstream + request.pathAndQuery());
         HttpClient.ResponseReceiver<?> receiver = hasBody(request)
-                ? sender.send((outboundRequest, outbound) -> outbound.send(request.body()))
+                ? sender.send((outboundRequest, outbound) -> streamed(request.body(), outbound))
                 : sender;
         return receiver
                 .responseConnection((response, connection) -> Mono.just(MeshResponse.of(
@@ -60,6 +63,16 @@ public final class ClientTransport implements AutoCloseable {
                         connection.inbound().receive().retain())))
                 .next()
                 .onErrorMap(error -> classify(error, upstream));
+    }
+
+    /**
+     * Writes the body one chunk at a time, taking the next chunk from the application only when the
+     * previous one is written to the socket (or, over HTTP/2, when flow control let it go). Handing the
+     * whole body to {@code outbound.send} would let reactor-netty pull up to 256 chunks ahead of the
+     * network: a 10 MB upload in 64 KiB chunks would sit in memory whole before its first byte left.
+     */
+    private static Flux<Void> streamed(Flux<ByteBuf> body, NettyOutbound outbound) {
+        return body.concatMap(chunk -> outbound.send(Flux.just(chunk)).then(), 0);
     }
 
     /** Whether the request says it carries a body; a GET without one is sent without. */
