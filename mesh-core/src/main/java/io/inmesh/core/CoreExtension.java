@@ -8,12 +8,14 @@ import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.spi.ClientStage;
 import io.inmesh.core.spi.MeshExtension;
 import io.inmesh.core.spi.MeshInterceptor;
+import io.inmesh.core.spi.ServerStage;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
  * The steps mesh-core itself puts in the stack: the egress step, which applies the outbound traffic
- * policy. Always present; not registered through {@link java.util.ServiceLoader}.
+ * policy, and the server gate that fails closed on security policies inmesh cannot enforce yet.
+ * Always present; not registered through {@link java.util.ServiceLoader}.
  */
 final class CoreExtension implements MeshExtension {
 
@@ -25,6 +27,28 @@ final class CoreExtension implements MeshExtension {
     @Override
     public List<Positioned<ClientStage>> clientInterceptors() {
         return List.of(new Positioned<>(ClientStage.EGRESS, "core/egress", new EgressInterceptor()));
+    }
+
+    @Override
+    public List<Positioned<ServerStage>> serverInterceptors() {
+        return List.of(new Positioned<>(ServerStage.AUTHORIZATION, "core/unenforced-policies", new UnenforcedPolicyGate()));
+    }
+
+    /**
+     * Refuses every inbound request with 403 while a security policy that inmesh cannot enforce yet
+     * applies to the workload (see {@link InboundPolicies}): failing closed, not open.
+     */
+    static final class UnenforcedPolicyGate implements MeshInterceptor {
+        @Override
+        public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
+            InboundPolicies policies = chain.snapshot().require(InboundPolicies.class);
+            if (!policies.refuseAll()) {
+                return chain.proceed(request);
+            }
+            return Mono.just(MeshResponse.text(403, "RBAC: access denied: " + String.join(", ", policies.unenforced())
+                    + " applies to workload " + chain.workload().namespace() + "/" + chain.workload().name()
+                    + " and this inmesh version does not enforce it yet; refusing rather than ignoring it\n"));
+        }
     }
 
     /**

@@ -136,6 +136,11 @@ public final class Mesh implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "could not compile new rules; keeping version " + current.get().version(), e);
             return;
         }
+        List<String> pending = PendingFeatures.find(next.config());
+        if (!pending.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, () -> "rules version " + next.version() + " from " + source.describe()
+                    + " are in force, but this inmesh version does not apply these settings yet:\n  " + String.join("\n  ", pending));
+        }
         lastRejection.set(List.of());
         current.set(next);
         snapshots.tryEmitNext(next);
@@ -146,6 +151,7 @@ public final class Mesh implements AutoCloseable {
         Map<Class<?>, Object> parts = new HashMap<>();
         parts.put(OutboundPolicy.class, OutboundPolicy.compile(config, workload, defaultOutboundPolicy));
         parts.put(ServiceRegistry.class, ServiceRegistry.compile(config));
+        parts.put(InboundPolicies.class, InboundPolicies.compile(config, workload));
         for (SnapshotCompiler<?> compiler : compilers) {
             parts.put(compiler.type(), compiler.compile(config, workload));
         }

@@ -6,6 +6,8 @@ import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.http.Upstream;
+import io.inmesh.core.model.ClientTlsSettings;
+import io.inmesh.core.model.TrafficPolicy;
 import io.inmesh.core.registry.Endpoint;
 import io.inmesh.core.registry.MeshService;
 import io.inmesh.core.registry.ServiceRegistry;
@@ -43,16 +45,20 @@ public final class EndpointInterceptor implements MeshInterceptor {
         String cluster = destination.clusterKey(request.port());
         ServiceRegistry registry = chain.snapshot().require(ServiceRegistry.class);
         Optional<MeshService> service = registry.service(destination.host());
-        Map<String, String> subsetLabels = Map.of();
-        if (destination.subset() != null) {
-            ResolvedSubset subset = chain.snapshot().require(RouteTable.class)
-                    .resolveSubset(destination.host(), destination.subset(), caller(chain.workload()));
-            if (subset == null) {
-                return Mono.error(new MeshException(503, ResponseFlag.NC, "no cluster for " + destination.host()
-                        + " subset " + destination.subset() + ": no DestinationRule for the host defines that subset"));
-            }
-            subsetLabels = subset.labels();
+        ResolvedSubset resolved = chain.snapshot().require(RouteTable.class)
+                .resolveSubset(destination.host(), destination.subset(), caller(chain.workload()));
+        if (destination.subset() != null && resolved == null) {
+            return Mono.error(new MeshException(503, ResponseFlag.NC, "no cluster for " + destination.host()
+                    + " subset " + destination.subset() + ": no DestinationRule for the host defines that subset"));
         }
+        ClientTlsSettings.TlsMode tls = resolved == null ? null : tlsMode(resolved.trafficPolicy(), port);
+        if (tls != null && tls != ClientTlsSettings.TlsMode.DISABLE) {
+            // Security configuration fails closed: never send in plaintext what the rule says to encrypt.
+            return Mono.error(new MeshException(503, ResponseFlag.UF, "TLS mode " + tls + " towards " + cluster
+                    + " (DestinationRule " + resolved.destinationRule() + ") is not implemented by this inmesh version;"
+                    + " refusing to send the request in plaintext"));
+        }
+        Map<String, String> subsetLabels = resolved == null || destination.subset() == null ? Map.of() : resolved.labels();
         if (service.isEmpty() || service.get().passthrough()) {
             // Passed through as a sidecar passes it: without a rule, to the host the application called,
             // resolved as the application would have resolved it (a dotless name such as localhost is
@@ -74,6 +80,20 @@ public final class EndpointInterceptor implements MeshInterceptor {
         Endpoint endpoint = endpoints.get(Math.floorMod(position, endpoints.size()));
         return chain.proceed(request.withAttribute(Upstream.KEY,
                 new Upstream(endpoint.address(), endpoint.port(port), cluster)));
+    }
+
+    /** The TLS mode for {@code port}: a port-level setting wins over the policy's own. */
+    private static ClientTlsSettings.TlsMode tlsMode(TrafficPolicy policy, int port) {
+        if (policy == null) {
+            return null;
+        }
+        for (TrafficPolicy.PortTrafficPolicy portPolicy : policy.portLevelSettings()) {
+            if (portPolicy.port() != null && portPolicy.port().number() != null && portPolicy.port().number() == port
+                    && portPolicy.tls() != null) {
+                return portPolicy.tls().mode();
+            }
+        }
+        return policy.tls() == null ? null : policy.tls().mode();
     }
 
     private static Caller caller(LocalWorkload workload) {

@@ -56,6 +56,23 @@ class HostAndIdentityIT {
     }
 
     @Test
+    void theApplicationsHeadersReachTheUpstreamBesideTheMeshsOwn() {
+        int before = reviews.seen().size();
+        assertThat(productpage.client().get("http://reviews:9080/reviews/4")
+                .header("end-user", "jason")
+                .header("x-request-id", "0f3c")
+                .header("x-tag", "a")
+                .header("x-tag", "b")
+                .retrieve().block(Meshes.WAIT)).isEqualTo("reviews-v1");
+
+        UpstreamWorkload.Seen seen = reviews.seen().get(before);
+        assertThat(seen.headers().get("end-user")).isEqualTo("jason");
+        assertThat(seen.headers().get("x-request-id")).isEqualTo("0f3c");
+        assertThat(seen.headers().getAll("x-tag")).containsExactly("a", "b");
+        assertThat(seen.headers().get("x-inmesh-peer")).startsWith("workload=productpage-v1;namespace=bookinfo");
+    }
+
+    @Test
     void aQualifiedNameIsKeptAsCalledToo() {
         UpstreamWorkload.Seen seen = call("http://reviews.bookinfo.svc.cluster.local:9080/reviews/2");
 

@@ -47,8 +47,9 @@ public final class ClientTransport implements AutoCloseable {
     public Mono<MeshResponse> send(MeshRequest request, Upstream upstream, HttpHeaders extraHeaders) {
         HttpClient.RequestSender sender = http
                 .headers(headers -> {
+                    // set(HttpHeaders) replaces everything; the extra headers are added with setAll.
                     headers.set(request.headers());
-                    headers.set(extraHeaders);
+                    headers.setAll(extraHeaders);
                     headers.set(HttpHeaderNames.HOST, request.authority());
                 })
                 .request(request.method())
