@@ -1,5 +1,6 @@
 package io.inmesh.core;
 
+import io.inmesh.core.internal.yaml.SpecBinder;
 import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.ReaderLimits;
 import io.inmesh.core.config.Severity;
@@ -613,29 +614,11 @@ public record MeshSettings(
         }
 
         private static boolean isNull(Node node) {
-            return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
+            return SpecBinder.isNull(node);
         }
 
-        /** {@code integer 80}, {@code "abc"}, {@code a list}: a node as messages name it. */
         private static String describe(Node node) {
-            if (node instanceof ScalarNode scalar) {
-                String value = scalar.getValue().length() > 60 ? scalar.getValue().substring(0, 57) + "..." : scalar.getValue();
-                Tag tag = scalar.getTag();
-                if (Tag.INT.equals(tag)) {
-                    return "integer " + value;
-                }
-                if (Tag.FLOAT.equals(tag)) {
-                    return "number " + value;
-                }
-                if (Tag.BOOL.equals(tag)) {
-                    return "boolean " + value;
-                }
-                if (Tag.NULL.equals(tag)) {
-                    return "null";
-                }
-                return "\"" + value + "\"";
-            }
-            return node instanceof SequenceNode ? "a list" : "an object";
+            return SpecBinder.describe(node);
         }
     }
 }

@@ -353,7 +353,8 @@ public final class SpecBinder {
         return previous[b.length()];
     }
 
-    static boolean isNull(Node node) {
+    /** Whether {@code node} is YAML's null. */
+    public static boolean isNull(Node node) {
         return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
     }
 
@@ -364,7 +365,7 @@ public final class SpecBinder {
     }
 
     /** A short description of a node for messages: {@code integer 80}, {@code a list}, {@code "abc"}. */
-    static String describe(Node node) {
+    public static String describe(Node node) {
         if (node instanceof ScalarNode scalar) {
             Tag tag = scalar.getTag();
             String value = scalar.getValue();
