@@ -50,7 +50,7 @@ public final class InterceptorChain {
         private final int index;
         private final MeshSnapshot snapshot;
         private final LocalWorkload workload;
-        private boolean proceeded;
+        private final java.util.concurrent.atomic.AtomicBoolean proceeded = new java.util.concurrent.atomic.AtomicBoolean();
 
         Step(int index, MeshSnapshot snapshot, LocalWorkload workload) {
             this.index = index;
@@ -62,11 +62,10 @@ public final class InterceptorChain {
         public Mono<MeshResponse> proceed(MeshRequest request) {
             Objects.requireNonNull(request, "request");
             if (index > 0) {
-                if (proceeded) {
+                if (!proceeded.compareAndSet(false, true)) {
                     return Mono.error(new IllegalStateException(
                             "interceptor " + interceptors.get(index - 1).name() + " called proceed() more than once"));
                 }
-                proceeded = true;
             }
             if (index == interceptors.size()) {
                 return Objects.requireNonNull(terminal.apply(request), "terminal step returned null");
