@@ -207,8 +207,10 @@ public final class Mesh implements AutoCloseable {
         return Mono.defer(() -> clientChain.execute(request, current.get(), workload));
     }
 
-    Mono<MeshResponse> inbound(MeshRequest request, MeshHandler handler) {
-        return Mono.defer(() -> new InterceptorChain(serverInterceptors, handler::handle).execute(request, current.get(), workload));
+    /** The server stack in front of {@code handler}, built once per handler; each call reads the current snapshot. */
+    java.util.function.Function<MeshRequest, Mono<MeshResponse>> inbound(MeshHandler handler) {
+        InterceptorChain chain = new InterceptorChain(serverInterceptors, handler::handle);
+        return request -> Mono.defer(() -> chain.execute(request, current.get(), workload));
     }
 
     private Mono<MeshResponse> sendToUpstream(MeshRequest request) {

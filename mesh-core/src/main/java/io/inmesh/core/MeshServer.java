@@ -55,9 +55,10 @@ public final class MeshServer implements AutoCloseable {
             Mesh mesh, MeshHandler handler) {
         Objects.requireNonNull(mesh, "mesh");
         Objects.requireNonNull(handler, "handler");
+        java.util.function.Function<MeshRequest, Mono<MeshResponse>> stack = mesh.inbound(handler);
         return (request, response) -> {
             MeshRequest meshRequest = toMeshRequest(request);
-            return mesh.inbound(meshRequest, handler)
+            return stack.apply(meshRequest)
                     .onErrorResume(MeshException.class, failure -> Mono.just(MeshResponse.of(failure)))
                     .flatMap(meshResponse -> response
                             .status(meshResponse.status())

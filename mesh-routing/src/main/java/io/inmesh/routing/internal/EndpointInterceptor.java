@@ -1,6 +1,5 @@
 package io.inmesh.routing.internal;
 
-import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
@@ -12,7 +11,6 @@ import io.inmesh.core.registry.Endpoint;
 import io.inmesh.core.registry.MeshService;
 import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.spi.MeshInterceptor;
-import io.inmesh.routing.Caller;
 import io.inmesh.routing.ResolvedSubset;
 import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RouteTable;
@@ -34,6 +32,7 @@ import reactor.core.publisher.Mono;
 public final class EndpointInterceptor implements MeshInterceptor {
 
     private final Map<String, AtomicInteger> positions = new ConcurrentHashMap<>();
+    private final CallerCache callers = new CallerCache();
 
     @Override
     public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
@@ -46,7 +45,7 @@ public final class EndpointInterceptor implements MeshInterceptor {
         ServiceRegistry registry = chain.snapshot().require(ServiceRegistry.class);
         Optional<MeshService> service = registry.service(destination.host());
         ResolvedSubset resolved = chain.snapshot().require(RouteTable.class)
-                .resolveSubset(destination.host(), destination.subset(), caller(chain.workload()));
+                .resolveSubset(destination.host(), destination.subset(), callers.of(chain.workload()));
         if (destination.subset() != null && resolved == null) {
             return Mono.error(new MeshException(503, ResponseFlag.NC, "no cluster for " + destination.host()
                     + " subset " + destination.subset() + ": no DestinationRule for the host defines that subset"));
@@ -94,9 +93,5 @@ public final class EndpointInterceptor implements MeshInterceptor {
             }
         }
         return policy.tls() == null ? null : policy.tls().mode();
-    }
-
-    private static Caller caller(LocalWorkload workload) {
-        return Caller.of(workload.namespace(), workload.labels());
     }
 }

@@ -1,6 +1,5 @@
 package io.inmesh.routing.internal;
 
-import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
@@ -8,7 +7,6 @@ import io.inmesh.core.model.HttpDirectResponse;
 import io.inmesh.core.model.HttpRedirect;
 import io.inmesh.core.model.HttpRoute;
 import io.inmesh.core.spi.MeshInterceptor;
-import io.inmesh.routing.Caller;
 import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RouteTable;
 import io.inmesh.routing.RoutingAttributes;
@@ -30,10 +28,7 @@ import reactor.core.publisher.Mono;
 public final class RouteInterceptor implements MeshInterceptor {
 
     private final Supplier<RandomGenerator> random;
-    private volatile CallerOf cachedCaller;
-
-    private record CallerOf(LocalWorkload workload, Caller caller) {
-    }
+    private final CallerCache callers = new CallerCache();
 
     /** @param random the source of weighted picks, per call (a seeded one in tests) */
     public RouteInterceptor(Supplier<RandomGenerator> random) {
@@ -43,7 +38,7 @@ public final class RouteInterceptor implements MeshInterceptor {
     @Override
     public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
         RouteTable table = chain.snapshot().require(RouteTable.class);
-        RouteDecision decision = table.route(new MeshRouteRequest(request), callerOf(chain.workload()));
+        RouteDecision decision = table.route(new MeshRouteRequest(request), callers.of(chain.workload()));
         if (decision.outcome() == RouteDecision.Outcome.NO_ROUTE) {
             return Mono.error(new MeshException.NoRoute("no route of VirtualService " + decision.virtualService()
                     + " matches " + request.method() + " " + request.authority() + request.path()));
@@ -64,15 +59,6 @@ public final class RouteInterceptor implements MeshInterceptor {
                 .attribute(RoutingAttributes.DECISION, decision)
                 .attribute(RoutingAttributes.DESTINATION, destination)
                 .build());
-    }
-
-    private Caller callerOf(LocalWorkload workload) {
-        CallerOf cached = cachedCaller;
-        if (cached == null || cached.workload() != workload) {
-            cached = new CallerOf(workload, Caller.of(workload.namespace(), workload.labels()));
-            cachedCaller = cached;
-        }
-        return cached.caller();
     }
 
     private static MeshResponse directResponse(HttpDirectResponse direct) {
