@@ -17,6 +17,8 @@ import java.util.random.RandomGenerator;
  * @param route the matched route with its fault, timeout, retries, rewrite, redirect, mirror and
  *     header settings, or {@code null} for the default route
  * @param destinations the weighted destinations; empty for a redirect, a direct response, or no route
+ * @param policy the route's timeout, retries, faults, mirrors, rewrite and header operations
+ *     ({@link RoutePolicy#DEFAULT} without a route)
  */
 public record RouteDecision(
         Outcome outcome,
@@ -24,7 +26,8 @@ public record RouteDecision(
         String routeName,
         int routeIndex,
         HttpRoute route,
-        List<WeightedDestination> destinations) {
+        List<WeightedDestination> destinations,
+        RoutePolicy policy) {
 
     /** How a decision came about. */
     public enum Outcome {
@@ -39,6 +42,13 @@ public record RouteDecision(
     public RouteDecision {
         Objects.requireNonNull(outcome, "outcome");
         destinations = List.copyOf(destinations);
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A decision with Istio's default policy. */
+    public RouteDecision(Outcome outcome, String virtualService, String routeName, int routeIndex, HttpRoute route,
+            List<WeightedDestination> destinations) {
+        this(outcome, virtualService, routeName, routeIndex, route, destinations, RoutePolicy.DEFAULT);
     }
 
     /** A route's label for explanations: its name, or {@code #index} when it has none. */

@@ -24,7 +24,7 @@ public class MeshException extends RuntimeException {
         this.flag = Objects.requireNonNull(flag, "flag");
     }
 
-    /** The HTTP status the mesh answers with: 404, 502, 503 or 504. */
+    /** The HTTP status the mesh answers with: 404, 502, 503 or 504 (or an injected fault's status). */
     public int status() {
         return status;
     }
@@ -85,6 +85,24 @@ public class MeshException extends RuntimeException {
 
         public UpstreamReset(String reason, Throwable cause) {
             super(503, ResponseFlag.UC, reason, cause);
+        }
+    }
+
+    /** The upstream did not answer within the route's timeout or a try's timeout (504, {@code UT}). */
+    public static final class UpstreamTimeout extends MeshException {
+        private static final long serialVersionUID = 1L;
+
+        public UpstreamTimeout(String reason) {
+            super(504, ResponseFlag.UT, reason);
+        }
+    }
+
+    /** A connection-pool limit of the destination refused the request without queueing it (503, {@code UO}). */
+    public static final class UpstreamOverflow extends MeshException {
+        private static final long serialVersionUID = 1L;
+
+        public UpstreamOverflow(String reason) {
+            super(503, ResponseFlag.UO, reason);
         }
     }
 }

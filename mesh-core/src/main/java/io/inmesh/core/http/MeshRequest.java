@@ -114,6 +114,22 @@ public final class MeshRequest {
         return body;
     }
 
+    /**
+     * Whether the request says it carries a body: a non-zero {@code content-length}, a
+     * {@code transfer-encoding}, or a method that usually has one; a GET without either has none and
+     * is sent without.
+     */
+    public boolean hasBody() {
+        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return !"0".equals(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+        }
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return true;
+        }
+        return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
+                || method.equals(HttpMethod.OPTIONS) || method.equals(HttpMethod.TRACE));
+    }
+
     /** An attribute an earlier step set, or {@code null}. */
     public <T> T attribute(AttributeKey<T> key) {
         Object value = attributes.get(key);

@@ -5,7 +5,10 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,24 +19,27 @@ import reactor.core.publisher.Mono;
  */
 public final class MeshResponse {
 
+    /** The header that lists the flags of a response the mesh produced or shaped. */
+    public static final String FLAGS_HEADER = "x-inmesh-response-flags";
+
     private final int status;
     private final HttpHeaders headers;
     private final Flux<ByteBuf> body;
-    private final ResponseFlag flag;
+    private final Set<ResponseFlag> flags;
 
-    private MeshResponse(int status, HttpHeaders headers, Flux<ByteBuf> body, ResponseFlag flag) {
+    private MeshResponse(int status, HttpHeaders headers, Flux<ByteBuf> body, Set<ResponseFlag> flags) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status " + status + " (expected 100..999)");
         }
         this.status = status;
         this.headers = Objects.requireNonNull(headers, "headers");
         this.body = Objects.requireNonNull(body, "body");
-        this.flag = flag;
+        this.flags = flags;
     }
 
     /** A response from the upstream or the application. */
     public static MeshResponse of(int status, HttpHeaders headers, Flux<ByteBuf> body) {
-        return new MeshResponse(status, headers, body, null);
+        return new MeshResponse(status, headers, body, Set.of());
     }
 
     /** A response with a text body, for applications and tests. */
@@ -42,14 +48,12 @@ public final class MeshResponse {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set("content-type", "text/plain; charset=utf-8")
                 .setInt("content-length", bytes.length);
-        return new MeshResponse(status, headers, Flux.defer(() -> Flux.just(io.netty.buffer.Unpooled.wrappedBuffer(bytes))), null);
+        return new MeshResponse(status, headers, Flux.defer(() -> Flux.just(io.netty.buffer.Unpooled.wrappedBuffer(bytes))), Set.of());
     }
 
     /** The response the mesh answers with instead of the upstream when {@code failure} happens. */
     public static MeshResponse of(MeshException failure) {
-        MeshResponse response = text(failure.status(), failure.reason() + "\n");
-        response.headers.set("x-inmesh-response-flags", failure.flag().name());
-        return new MeshResponse(failure.status(), response.headers, response.body, failure.flag());
+        return text(failure.status(), failure.reason() + "\n").withFlag(failure.flag());
     }
 
     public int status() {
@@ -65,14 +69,46 @@ public final class MeshResponse {
         return body;
     }
 
-    /** Why the mesh produced this response itself, or {@code null} for an upstream response. */
+    /**
+     * Why the mesh produced or shaped this response, or {@code null} for a response the upstream gave
+     * as it is: the first of {@link #flags()}.
+     */
     public ResponseFlag flag() {
-        return flag;
+        return flags.isEmpty() ? null : flags.iterator().next();
+    }
+
+    /** Every flag of this response, in the order the mesh set them ({@code DI}, then {@code UT}, …); empty for a plain upstream response. */
+    public Set<ResponseFlag> flags() {
+        return flags;
+    }
+
+    /**
+     * This response with one more flag, also listed in the {@value #FLAGS_HEADER} header as Envoy's
+     * access log lists them ({@code DI,URX}).
+     */
+    public MeshResponse withFlag(ResponseFlag flag) {
+        Objects.requireNonNull(flag, "flag");
+        if (flags.contains(flag)) {
+            return this;
+        }
+        Set<ResponseFlag> more = new LinkedHashSet<>(flags);
+        more.add(flag);
+        StringBuilder names = new StringBuilder();
+        for (ResponseFlag each : more) {
+            names.append(names.length() == 0 ? "" : ",").append(each.name());
+        }
+        headers.set(FLAGS_HEADER, names.toString());
+        return new MeshResponse(status, headers, body, Collections.unmodifiableSet(more));
     }
 
     /** This response with other headers. */
     public MeshResponse withHeaders(HttpHeaders headers) {
-        return new MeshResponse(status, headers, body, flag);
+        return new MeshResponse(status, headers, body, flags);
+    }
+
+    /** This response with another body, such as one that counts or times the original's chunks. */
+    public MeshResponse withBody(Flux<ByteBuf> body) {
+        return new MeshResponse(status, headers, body, flags);
     }
 
     /** The whole body as text (UTF-8 unless the content type says otherwise); buffers are released. */
@@ -131,6 +167,6 @@ public final class MeshResponse {
 
     @Override
     public String toString() {
-        return status + (flag == null ? "" : " " + flag);
+        return status + (flags.isEmpty() ? "" : " " + flags);
     }
 }

@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param address an IP address or a DNS name, resolved without blocking when connecting
  * @param port the endpoint's port
  * @param cluster the destination as {@code host|subset|port}, for messages
+ * @param connection how connections to the cluster are made and kept
  */
-public record Upstream(String address, int port, String cluster) {
+public record Upstream(String address, int port, String cluster, ConnectionPolicy connection) {
 
     /** The attribute the endpoint step sets and the wire step reads. */
     public static final AttributeKey<Upstream> KEY = AttributeKey.of("upstream", Upstream.class);
@@ -18,9 +19,15 @@ public record Upstream(String address, int port, String cluster) {
     public Upstream {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(connection, "connection");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " (expected 1..65535)");
         }
+    }
+
+    /** An upstream reached with Istio's default connection settings. */
+    public Upstream(String address, int port, String cluster) {
+        this(address, port, cluster, ConnectionPolicy.DEFAULT);
     }
 
     @Override

@@ -6,8 +6,8 @@ package io.inmesh.core.spi;
  * were added. The {@code USER_*} stages are where applications add their own.
  *
  * <pre>
- * app → TELEMETRY → USER_FIRST → EGRESS → ROUTE → USER_ROUTED → FAULT → TIMEOUT → RETRY
- *     → CIRCUIT_BREAKER → USER_ATTEMPT → ENDPOINT → wire
+ * app → TELEMETRY → USER_FIRST → EGRESS → ROUTE → USER_ROUTED → FAULT → REWRITE → TIMEOUT
+ *     → MIRROR → RETRY → CIRCUIT_BREAKER → USER_ATTEMPT → ENDPOINT → wire
  * </pre>
  */
 public enum ClientStage {
@@ -23,8 +23,12 @@ public enum ClientStage {
     USER_ROUTED,
     /** Fault injection of the matched route. */
     FAULT,
+    /** The route's URI and authority rewrite and its header operations. */
+    REWRITE,
     /** The route's timeout, bounding every attempt. */
     TIMEOUT,
+    /** Mirroring: fire-and-forget copies of the request to the route's mirror destinations. */
+    MIRROR,
     /** Retries; what follows runs once per attempt. */
     RETRY,
     /** Connection-pool limits and circuit breaking of the destination. */

@@ -2,6 +2,7 @@ package io.inmesh.routing.internal;
 
 import io.inmesh.core.config.Hosts;
 import io.inmesh.core.model.Destination;
+import io.inmesh.core.model.Headers;
 import io.inmesh.core.model.HttpMatchRequest;
 import io.inmesh.core.model.HttpRoute;
 import io.inmesh.core.model.HttpRouteDestination;
@@ -9,6 +10,7 @@ import io.inmesh.core.model.Resource;
 import io.inmesh.core.model.VirtualService;
 import io.inmesh.routing.Caller;
 import io.inmesh.routing.RouteDecision;
+import io.inmesh.routing.RoutePolicy;
 import io.inmesh.routing.RouteRequest;
 import io.inmesh.routing.WeightedDestination;
 import java.util.ArrayList;
@@ -29,17 +31,22 @@ public final class CompiledVirtualService {
     private final CompiledRoute[] routes;
     private final RouteDecision noRoute;
 
-    private record CompiledRoute(RequestCondition[][] matches, RouteDecision decision) {
-        boolean matches(RouteRequest request, Caller caller) {
+    /**
+     * A route: its match entries (ORed) of conditions (ANDed), and one decision per entry, since the
+     * entry that matched decides what a URI rewrite replaces (as Istio makes one Envoy route per entry).
+     */
+    private record CompiledRoute(RequestCondition[][] matches, RouteDecision[] decisions) {
+        /** The decision for the first entry that matches, or {@code null}. */
+        RouteDecision decide(RouteRequest request, Caller caller) {
             if (matches.length == 0) {
-                return true;
+                return decisions[0];
             }
-            for (RequestCondition[] conditions : matches) {
-                if (allHold(conditions, request, caller)) {
-                    return true;
+            for (int m = 0; m < matches.length; m++) {
+                if (allHold(matches[m], request, caller)) {
+                    return decisions[m];
                 }
             }
-            return false;
+            return null;
         }
 
         private static boolean allHold(RequestCondition[] conditions, RouteRequest request, Caller caller) {
@@ -70,13 +77,19 @@ public final class CompiledVirtualService {
         for (int i = 0; i < http.size(); i++) {
             HttpRoute route = http.get(i);
             RequestCondition[][] matches = new RequestCondition[route.match().size()][];
+            RouteDecision[] decisions = new RouteDecision[Math.max(1, matches.length)];
+            List<WeightedDestination> destinations = destinations(route, namespace, servicePort);
             for (int m = 0; m < matches.length; m++) {
                 HttpMatchRequest match = route.match().get(m);
                 matches[m] = RequestCondition.compile(match, g -> gatewayName(g, namespace)).toArray(RequestCondition[]::new);
+                decisions[m] = new RouteDecision(RouteDecision.Outcome.ROUTED, key, route.name(), i, route, destinations,
+                        RoutePolicy.of(route, match, namespace));
             }
-            List<WeightedDestination> destinations = destinations(route, namespace, servicePort);
-            routes[i] = new CompiledRoute(matches,
-                    new RouteDecision(RouteDecision.Outcome.ROUTED, key, route.name(), i, route, destinations));
+            if (matches.length == 0) {
+                decisions[0] = new RouteDecision(RouteDecision.Outcome.ROUTED, key, route.name(), i, route, destinations,
+                        RoutePolicy.of(route, null, namespace));
+            }
+            routes[i] = new CompiledRoute(matches, decisions);
         }
         this.noRoute = new RouteDecision(RouteDecision.Outcome.NO_ROUTE, key, null, -1, null, List.of());
     }
@@ -99,7 +112,11 @@ public final class CompiledVirtualService {
             if (weight == 0) {
                 continue;
             }
-            destinations.add(new WeightedDestination(host, destination.subset(), port, weight));
+            Headers headers = routeDestination.headers();
+            destinations.add(headers == null
+                    ? new WeightedDestination(host, destination.subset(), port, weight)
+                    : new WeightedDestination(host, destination.subset(), port, weight,
+                            RoutePolicy.HeaderOperations.of(headers.request()), RoutePolicy.HeaderOperations.of(headers.response())));
         }
         return destinations;
     }
@@ -139,8 +156,9 @@ public final class CompiledVirtualService {
     /** The decision of the first route that matches, or the no-route decision. */
     public RouteDecision route(RouteRequest request, Caller caller) {
         for (CompiledRoute route : routes) {
-            if (route.matches(request, caller)) {
-                return route.decision();
+            RouteDecision decision = route.decide(request, caller);
+            if (decision != null) {
+                return decision;
             }
         }
         return noRoute;

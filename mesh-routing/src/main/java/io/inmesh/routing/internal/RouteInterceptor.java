@@ -3,6 +3,7 @@ package io.inmesh.routing.internal;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.model.HttpDirectResponse;
 import io.inmesh.core.model.HttpRedirect;
 import io.inmesh.core.model.HttpRoute;
@@ -15,8 +16,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.random.RandomGenerator;
-import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,12 +26,12 @@ import reactor.core.publisher.Mono;
  */
 public final class RouteInterceptor implements MeshInterceptor {
 
-    private final Supplier<RandomGenerator> random;
+    private final RoutingRuntime runtime;
     private final CallerCache callers = new CallerCache();
 
-    /** @param random the source of weighted picks, per call (a seeded one in tests) */
-    public RouteInterceptor(Supplier<RandomGenerator> random) {
-        this.random = random;
+    /** @param runtime the source of weighted picks (a seeded one in tests) */
+    public RouteInterceptor(RoutingRuntime runtime) {
+        this.runtime = runtime;
     }
 
     @Override
@@ -50,14 +49,20 @@ public final class RouteInterceptor implements MeshInterceptor {
         if (route != null && route.redirect() != null) {
             return Mono.just(redirect(route.redirect(), request));
         }
-        WeightedDestination destination = decision.pick(random.get());
+        WeightedDestination destination = decision.pick(runtime.rng());
         if (destination == null) {
-            return Mono.error(new MeshException(503, io.inmesh.core.http.ResponseFlag.NC, "route " + decision.routeLabel()
+            return Mono.error(new MeshException(503, ResponseFlag.NC, "route " + decision.routeLabel()
                     + " of VirtualService " + decision.virtualService() + " has no destination"));
+        }
+        ResolvedCluster cluster = chain.snapshot().require(ClusterCatalog.class).resolve(destination, request.port());
+        if (cluster.missingSubset()) {
+            return Mono.error(new MeshException(503, ResponseFlag.NC, "no cluster for " + destination.host()
+                    + " subset " + destination.subset() + ": no DestinationRule for the host defines that subset"));
         }
         return chain.proceed(request.toBuilder()
                 .attribute(RoutingAttributes.DECISION, decision)
                 .attribute(RoutingAttributes.DESTINATION, destination)
+                .attribute(RoutingKeys.CLUSTER, cluster)
                 .build());
     }
 

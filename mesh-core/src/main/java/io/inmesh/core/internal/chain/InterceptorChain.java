@@ -61,12 +61,21 @@ public final class InterceptorChain {
         @Override
         public Mono<MeshResponse> proceed(MeshRequest request) {
             Objects.requireNonNull(request, "request");
-            if (index > 0) {
-                if (!proceeded.compareAndSet(false, true)) {
-                    return Mono.error(new IllegalStateException(
-                            "interceptor " + interceptors.get(index - 1).name() + " called proceed() more than once"));
-                }
+            if (index > 0 && !proceeded.compareAndSet(false, true)) {
+                return Mono.error(new IllegalStateException(
+                        "interceptor " + interceptors.get(index - 1).name() + " called proceed() more than once"));
             }
+            return Mono.defer(() -> run(request));
+        }
+
+        @Override
+        public Mono<MeshResponse> fork(MeshRequest request) {
+            Objects.requireNonNull(request, "request");
+            return Mono.defer(() -> run(request));
+        }
+
+        /** Runs the interceptor at {@code index} (or the terminal step) with a fresh chain for the one after it. */
+        private Mono<MeshResponse> run(MeshRequest request) {
             if (index == interceptors.size()) {
                 return Objects.requireNonNull(terminal.apply(request), "terminal step returned null");
             }

@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import java.net.ConnectException;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
@@ -54,7 +53,7 @@ public final class ClientTransport implements AutoCloseable {
                 })
                 .request(request.method())
                 .uri("http://" + upstream + request.pathAndQuery());
-        HttpClient.ResponseReceiver<?> receiver = hasBody(request)
+        HttpClient.ResponseReceiver<?> receiver = request.hasBody()
                 ? sender.send((outboundRequest, outbound) -> streamed(request.body(), outbound))
                 : sender;
         return receiver
@@ -74,20 +73,6 @@ public final class ClientTransport implements AutoCloseable {
      */
     private static Flux<Void> streamed(Flux<ByteBuf> body, NettyOutbound outbound) {
         return body.concatMap(chunk -> outbound.send(Flux.just(chunk)).then(), 0);
-    }
-
-    /** Whether the request says it carries a body; a GET without one is sent without. */
-    private static boolean hasBody(MeshRequest request) {
-        HttpHeaders headers = request.headers();
-        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            return !"0".equals(headers.get(HttpHeaderNames.CONTENT_LENGTH));
-        }
-        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            return true;
-        }
-        HttpMethod method = request.method();
-        return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
-                || method.equals(HttpMethod.OPTIONS) || method.equals(HttpMethod.TRACE));
     }
 
     private static Throwable classify(Throwable error, Upstream upstream) {
