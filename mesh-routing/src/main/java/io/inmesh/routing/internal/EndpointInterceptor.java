@@ -55,7 +55,7 @@ public final class EndpointInterceptor implements MeshInterceptor {
             String address = decision != null && decision.outcome() == RouteDecision.Outcome.DEFAULT_ROUTE
                     ? request.host()
                     : cluster.host();
-            return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(address, port, cluster.key())));
+            return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(address, port, cluster.key(), cluster.state().limits().connectionPolicy())));
         }
         Map<String, String> subsetLabels = cluster.resolved() == null || cluster.subset() == null ? Map.of() : cluster.resolved().labels();
         List<Endpoint> endpoints = registry.endpoints(cluster.host(), port, subsetLabels);
@@ -66,6 +66,7 @@ public final class EndpointInterceptor implements MeshInterceptor {
                             : ": no endpoint has the labels " + subsetLabels)));
         }
         Endpoint endpoint = cluster.state().balancer().pick(endpoints);
-        return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(endpoint.address(), endpoint.port(port), cluster.key())));
+        return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(endpoint.address(), endpoint.port(port), cluster.key(),
+                cluster.state().limits().connectionPolicy())));
     }
 }
