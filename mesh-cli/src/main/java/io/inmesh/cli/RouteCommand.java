@@ -12,10 +12,12 @@ import io.inmesh.cli.internal.RouteExplanation;
 import io.inmesh.core.config.Hosts;
 import io.inmesh.core.config.MeshConfig;
 import io.inmesh.routing.Caller;
+import io.inmesh.routing.ClusterPolicy;
 import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RouteRequest;
 import io.inmesh.routing.RouteTable;
 import io.inmesh.routing.SimpleRouteRequest;
+import io.inmesh.routing.WeightedDestination;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,8 +46,9 @@ import picocli.CommandLine.TypeConversionException;
         header = "Explains where one request goes.",
         description = {
             "Evaluates one request against the rules and prints the VirtualService and route that "
-                    + "match, the weighted destinations, and the route's fault, timeout, retries, redirect, "
-                    + "rewrite, mirror and header settings.",
+                    + "match, the weighted destinations with their cluster's load balancer, connection pool and "
+                    + "outlier detection, the route's fault, timeout, retries, redirect, rewrite, mirror and header "
+                    + "settings as written, and the timeout and retries in effect with Istio's defaults filled in.",
             "An invalid configuration is reported as by 'mesh validate' (exit status 1); warnings of "
                     + "a valid one go to stderr."
         },
@@ -142,11 +146,17 @@ final class RouteCommand implements Callable<Integer> {
         }
         DiagnosticReport.printDiagnostics(loaded, spec.commandLine().getErr());
 
-        RouteDecision decision = RouteTable.compile(loaded.config()).route(request, caller);
+        RouteTable table = RouteTable.compile(loaded.config());
+        RouteDecision decision = table.route(request, caller);
         String requestHost = Hosts.normalize(Hosts.resolve(request.host(), namespace));
+        Function<WeightedDestination, ClusterPolicy> clusters = destination -> {
+            int destinationPort = destination.port() != null ? destination.port() : request.port();
+            return ClusterPolicy.of(destination.clusterKey(request.port()),
+                    table.resolveSubset(destination.host(), destination.subset(), caller), destinationPort);
+        };
         RouteExplanation explanation = samples > 0
-                ? RouteExplanation.sampled(requestHost, request.port(), decision, samples, seed, new SplittableRandom(seed))
-                : RouteExplanation.of(requestHost, request.port(), decision);
+                ? RouteExplanation.sampled(requestHost, request.port(), decision, clusters, samples, seed, new SplittableRandom(seed))
+                : RouteExplanation.of(requestHost, request.port(), decision, clusters);
 
         if (output == Output.JSON) {
             out.println(toJson(explanation));

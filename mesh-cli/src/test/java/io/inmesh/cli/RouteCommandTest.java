@@ -85,7 +85,11 @@ class RouteCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).containsExactly(
                 "reviews.default.svc.cluster.local: VirtualService default/reviews, route #0",
-                "  -> reviews.default.svc.cluster.local subset v2, port 80: weight 100");
+                "  -> reviews.default.svc.cluster.local subset v2, port 80: weight 100",
+                "       cluster reviews.default.svc.cluster.local|v2|80 (DestinationRule default/reviews): load balancer"
+                        + " LEAST_REQUEST (Istio's default)",
+                "  in effect: timeout none; retries 2 retries on connect-failure,refused-stream,unavailable,cancelled,"
+                        + "retriable-status-codes [503], back-off 25ms base (Istio's default)");
         assertThat(run.err()).isEmpty();
     }
 
@@ -120,10 +124,10 @@ class RouteCommandTest {
 
         assertThat(first.exitCode()).isZero();
         assertThat(second.out()).isEqualTo(first.out());
-        assertThat(first.outLines()).hasSize(4);
+        assertThat(first.outLines()).hasSize(7);
         assertThat(first.outLines().get(1)).startsWith("  -> reviews.default.svc.cluster.local subset v1, port 80: weight 90, share 0.");
-        assertThat(first.outLines().get(2)).startsWith("  -> reviews.default.svc.cluster.local subset v2, port 80: weight 10, share 0.");
-        assertThat(first.outLines().get(3)).isEqualTo("  shares of 10000 picks with seed 7");
+        assertThat(first.outLines().get(3)).startsWith("  -> reviews.default.svc.cluster.local subset v2, port 80: weight 10, share 0.");
+        assertThat(first.outLines().get(6)).isEqualTo("  shares of 10000 picks with seed 7");
     }
 
     @Test
@@ -178,14 +182,96 @@ class RouteCommandTest {
         MeshRun delay = mesh("route", "--config", RATINGS_DELAY, DESTINATION_RULES, "--host", "ratings", "--header", "end-user=jason");
         MeshRun abort = mesh("route", "--config", RATINGS_ABORT, DESTINATION_RULES, "--host", "ratings", "--header", "end-user=jason");
 
-        assertThat(delay.outLines()).containsExactly(
+        assertThat(delay.outLines()).startsWith(
                 "ratings.default.svc.cluster.local: VirtualService default/ratings, route #0",
                 "  -> ratings.default.svc.cluster.local subset v1, port 80: weight 100",
+                "       cluster ratings.default.svc.cluster.local|v1|80 (DestinationRule default/ratings): load balancer"
+                        + " LEAST_REQUEST (Istio's default)",
                 "  fault: delay 7s for 100% of requests");
         assertThat(abort.outLines()).contains("  fault: abort with HTTP 500 for 100% of requests");
     }
 
     // ------------------------------------------------------------ the other route settings
+
+    @Test
+    void clusterPolicyMergesSubsetAndPortLevelSettingsAsIstioDoes() throws IOException {
+        Path config = write("reviews-policy.yaml", """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: reviews
+                  namespace: bookinfo
+                spec:
+                  host: reviews
+                  trafficPolicy:
+                    loadBalancer:
+                      simple: RANDOM
+                    connectionPool:
+                      tcp:
+                        maxConnections: 1
+                      http:
+                        http1MaxPendingRequests: 1
+                    outlierDetection:
+                      consecutive5xxErrors: 3
+                      interval: 1s
+                    portLevelSettings:
+                    - port:
+                        number: 9080
+                      loadBalancer:
+                        consistentHash:
+                          httpHeaderName: x-user
+                  subsets:
+                  - name: v1
+                    labels:
+                      version: v1
+                    trafficPolicy:
+                      connectionPool:
+                        http:
+                          http2MaxRequests: 5
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: reviews
+                  namespace: bookinfo
+                spec:
+                  hosts:
+                  - reviews
+                  http:
+                  - retries:
+                      attempts: 1
+                      retryOn: gateway-error,409
+                    mirror:
+                      host: reviews
+                      subset: v1
+                    mirrorPercentage:
+                      value: 12.5
+                    route:
+                    - destination:
+                        host: reviews
+                        subset: v1
+                """);
+
+        JsonNode onServicePort = routeJson("--config", config.toString(), "--host", "reviews:9080", "--namespace", "bookinfo");
+        JsonNode onOtherPort = routeJson("--config", config.toString(), "--host", "reviews:8080", "--namespace", "bookinfo");
+
+        JsonNode cluster = onServicePort.get("destinations").get(0).get("cluster");
+        assertThat(cluster.get("name").asText()).isEqualTo("reviews.bookinfo.svc.cluster.local|v1|9080");
+        assertThat(cluster.get("destinationRule").asText()).isEqualTo("bookinfo/reviews");
+        // The port's load balancer replaces the rule's; the subset's connection pool replaces the rule's whole.
+        assertThat(cluster.get("loadBalancer").asText()).isEqualTo("consistent hash on header x-user (ring hash, minimum ring size 1024)");
+        assertThat(cluster.get("connectionPool").asText()).isEqualTo("http.http2MaxRequests 5");
+        assertThat(cluster.get("outlierDetection").asText())
+                .isEqualTo("eject after 3 consecutive 5xx, interval 1s, base ejection 30s, at most 10% ejected, no panic threshold");
+        assertThat(onOtherPort.get("destinations").get(0).get("cluster").get("loadBalancer").asText()).isEqualTo("RANDOM");
+
+        JsonNode effective = onServicePort.get("effective");
+        assertThat(effective.get("retries").get("retryOn")).extracting(JsonNode::asText)
+                .containsExactly("gateway-error", "retriable-status-codes");
+        assertThat(effective.get("retries").get("retriableStatusCodes")).extracting(JsonNode::asInt).containsExactly(409);
+        assertThat(effective.get("mirrors")).extracting(JsonNode::asText)
+                .containsExactly("reviews.bookinfo.svc.cluster.local subset v1 (12.5%)");
+    }
 
     @Test
     void deprecatedIntegerPercentTimeoutAndRetries() throws IOException {
@@ -222,7 +308,8 @@ class RouteCommandTest {
 
         JsonNode json = routeJson("--config", config.toString(), "--host", "ratings", "--namespace", "bookinfo", "--port", "8080");
 
-        assertThat(fieldNames(json)).containsExactly("virtualService", "route", "destinations", "fault", "timeout", "retries", "outcome");
+        assertThat(fieldNames(json)).containsExactly("virtualService", "route", "destinations", "fault", "timeout", "retries", "outcome",
+                "effective");
         assertThat(json.get("virtualService").asText()).isEqualTo("bookinfo/ratings");
         assertThat(json.get("route").isTextual()).isTrue();
         assertThat(json.get("route").asText()).isEqualTo("flaky");
@@ -241,6 +328,15 @@ class RouteCommandTest {
         assertThat(retries.get("attempts").asInt()).isEqualTo(3);
         assertThat(retries.get("perTryTimeout").asText()).isEqualTo("250ms");
         assertThat(retries.get("retryOn").asText()).isEqualTo("5xx,connect-failure");
+        // What the data path applies: the timeout and the retry policy as Envoy gets them from Istio.
+        JsonNode effective = json.get("effective");
+        assertThat(effective.get("timeout").asText()).isEqualTo("10s");
+        assertThat(effective.get("retries").get("attempts").asInt()).isEqualTo(3);
+        assertThat(effective.get("retries").get("retryOn")).extracting(JsonNode::asText).containsExactly("5xx", "connect-failure");
+        assertThat(effective.get("retries").get("retriableStatusCodes")).isEmpty();
+        assertThat(effective.get("retries").get("backoffBase").asText()).isEqualTo("25ms");
+        assertThat(effective.get("retries").get("istioDefault").asBoolean()).isFalse();
+        assertThat(effective.get("fault").asText()).isEqualTo("delay 1.5s (10%), abort 503 (25%)");
 
         JsonNode withExtras = routeJson("--config", write("retries.yaml", """
                 apiVersion: networking.istio.io/v1
@@ -266,10 +362,12 @@ class RouteCommandTest {
         assertThat(text.outLines()).containsExactly(
                 "ratings.bookinfo.svc.cluster.local: VirtualService bookinfo/ratings, route flaky (#0)",
                 "  -> ratings.bookinfo.svc.cluster.local, port 9080: weight 100",
+                "       cluster ratings.bookinfo.svc.cluster.local||9080 (no DestinationRule): load balancer LEAST_REQUEST (Istio's default)",
                 "  fault: abort with HTTP 503 for 25% of requests",
                 "  fault: delay 1.5s for 10% of requests",
                 "  timeout: 10s",
-                "  retries: 3 attempts, 250ms per try, on 5xx,connect-failure");
+                "  retries: 3 attempts, 250ms per try, on 5xx,connect-failure",
+                "  in effect: timeout 10s; retries 3 retries on 5xx,connect-failure, per try 250ms, back-off 25ms base");
         // The deprecated integer percent is honoured, and flagged as deprecated.
         assertThat(text.exitCode()).isZero();
         assertThat(text.errLines()).containsExactly(config + ":18:18: warning: VirtualService/bookinfo/ratings: "

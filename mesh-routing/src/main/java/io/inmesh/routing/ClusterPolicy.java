@@ -59,4 +59,112 @@ public record ClusterPolicy(
         return new ClusterPolicy(cluster, resolved.destinationRule(), loadBalancer, connectionPool, outlierDetection,
                 policy.retryBudget(), tls);
     }
+
+    /** Istio's load balancer when a rule sets none. */
+    public static final LoadBalancerSettings.SimpleLb DEFAULT_LOAD_BALANCER = LoadBalancerSettings.SimpleLb.LEAST_REQUEST;
+
+    /**
+     * The load balancer in words: {@code LEAST_REQUEST (Istio's default)}, {@code ROUND_ROBIN, warm-up 30s},
+     * {@code consistent hash on header x-user (ring hash, minimum ring size 1024)}.
+     */
+    public String describeLoadBalancer() {
+        LoadBalancerSettings lb = loadBalancer;
+        if (lb == null || (lb.simple() == null && lb.consistentHash() == null)
+                || lb.simple() == LoadBalancerSettings.SimpleLb.UNSPECIFIED) {
+            return DEFAULT_LOAD_BALANCER + " (Istio's default)" + warmup(lb);
+        }
+        if (lb.consistentHash() != null) {
+            io.inmesh.core.model.ConsistentHashLb hash = lb.consistentHash();
+            String on = hash.httpHeaderName() != null ? "header " + hash.httpHeaderName()
+                    : hash.httpCookie() != null ? "cookie " + hash.httpCookie().name()
+                            + (hash.httpCookie().ttl() == null ? "" : " (generated with ttl " + format(hash.httpCookie().ttl()) + ")")
+                    : Boolean.TRUE.equals(hash.useSourceIp()) ? "the source address"
+                    : hash.httpQueryParameterName() != null ? "query parameter " + hash.httpQueryParameterName()
+                    : "(nothing)";
+            String table = hash.maglev() != null
+                    ? "maglev, table size " + (hash.maglev().tableSize() == null ? "65537" : hash.maglev().tableSize())
+                    : "ring hash, minimum ring size " + (hash.ringHash() != null && hash.ringHash().minimumRingSize() != null
+                            ? hash.ringHash().minimumRingSize() : hash.minimumRingSize() != null ? hash.minimumRingSize() : 1024);
+            return "consistent hash on " + on + " (" + table + ")";
+        }
+        LoadBalancerSettings.SimpleLb simple = lb.simple() == LoadBalancerSettings.SimpleLb.LEAST_CONN
+                ? LoadBalancerSettings.SimpleLb.LEAST_REQUEST : lb.simple();
+        return simple + warmup(lb);
+    }
+
+    private static String warmup(LoadBalancerSettings lb) {
+        if (lb == null) {
+            return "";
+        }
+        if (lb.warmup() != null && lb.warmup().duration() != null) {
+            return ", warm-up " + format(lb.warmup().duration());
+        }
+        return lb.warmupDurationSecs() == null ? "" : ", warm-up " + format(lb.warmupDurationSecs());
+    }
+
+    /**
+     * The connection-pool limits the rule sets, in words ({@code tcp.maxConnections 1,
+     * http.http1MaxPendingRequests 1}); {@code null} when it sets none (Istio: no limits).
+     */
+    public String describeConnectionPool() {
+        if (connectionPool == null) {
+            return null;
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        ConnectionPoolSettings.TcpSettings tcp = connectionPool.tcp();
+        if (tcp != null) {
+            add(parts, "tcp.maxConnections", tcp.maxConnections());
+            add(parts, "tcp.connectTimeout", tcp.connectTimeout());
+            add(parts, "tcp.idleTimeout", tcp.idleTimeout());
+        }
+        ConnectionPoolSettings.HttpSettings http = connectionPool.http();
+        if (http != null) {
+            add(parts, "http.http1MaxPendingRequests", http.http1MaxPendingRequests());
+            add(parts, "http.http2MaxRequests", http.http2MaxRequests());
+            add(parts, "http.maxRequestsPerConnection", http.maxRequestsPerConnection());
+            add(parts, "http.maxRetries", http.maxRetries());
+            add(parts, "http.idleTimeout", http.idleTimeout());
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
+    /**
+     * Outlier detection with Istio's defaults filled in, in words; {@code null} when the rule sets none
+     * (then no endpoint is ever ejected).
+     */
+    public String describeOutlierDetection() {
+        OutlierDetection od = outlierDetection;
+        if (od == null) {
+            return null;
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        int fiveXx = od.consecutive5xxErrors() != null ? od.consecutive5xxErrors()
+                : od.consecutiveErrors() != null ? od.consecutiveErrors() : 5;
+        if (fiveXx > 0) {
+            parts.add("eject after " + fiveXx + " consecutive 5xx");
+        }
+        if (od.consecutiveGatewayErrors() != null && od.consecutiveGatewayErrors() > 0) {
+            parts.add("after " + od.consecutiveGatewayErrors() + " consecutive gateway errors");
+        }
+        if (Boolean.TRUE.equals(od.splitExternalLocalOriginErrors())) {
+            parts.add("after " + (od.consecutiveLocalOriginFailures() == null ? 5 : od.consecutiveLocalOriginFailures())
+                    + " consecutive local-origin failures");
+        }
+        parts.add("interval " + format(od.interval() == null ? java.time.Duration.ofSeconds(10) : od.interval()));
+        parts.add("base ejection " + format(od.baseEjectionTime() == null ? java.time.Duration.ofSeconds(30) : od.baseEjectionTime()));
+        parts.add("at most " + (od.maxEjectionPercent() == null ? 10 : od.maxEjectionPercent()) + "% ejected");
+        int minHealth = od.minHealthPercent() == null ? 0 : od.minHealthPercent();
+        parts.add(minHealth == 0 ? "no panic threshold" : "panic below " + minHealth + "% healthy");
+        return String.join(", ", parts);
+    }
+
+    private static void add(java.util.List<String> parts, String name, Object value) {
+        if (value != null) {
+            parts.add(name + " " + (value instanceof java.time.Duration duration ? format(duration) : value));
+        }
+    }
+
+    private static String format(java.time.Duration duration) {
+        return io.inmesh.core.config.Durations.format(duration);
+    }
 }

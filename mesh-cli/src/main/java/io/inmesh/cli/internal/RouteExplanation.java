@@ -15,7 +15,10 @@ import io.inmesh.core.model.HttpRetry;
 import io.inmesh.core.model.HttpRewrite;
 import io.inmesh.core.model.HttpRoute;
 import io.inmesh.core.model.Percent;
+import io.inmesh.routing.ClusterPolicy;
+import io.inmesh.routing.RetryPolicy;
 import io.inmesh.routing.RouteDecision;
+import io.inmesh.routing.RoutePolicy;
 import io.inmesh.routing.WeightedDestination;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -40,6 +44,7 @@ public final class RouteExplanation {
     private final int requestPort;
     private final RouteDecision decision;
     private final Sampling sampling;
+    private final List<ClusterPolicy> clusters;
 
     /**
      * How often {@link RouteDecision#pick} chose each destination.
@@ -54,11 +59,13 @@ public final class RouteExplanation {
         }
     }
 
-    private RouteExplanation(String requestHost, int requestPort, RouteDecision decision, Sampling sampling) {
+    private RouteExplanation(String requestHost, int requestPort, RouteDecision decision, Sampling sampling,
+            Function<WeightedDestination, ClusterPolicy> clusters) {
         this.requestHost = requestHost;
         this.requestPort = requestPort;
         this.decision = decision;
         this.sampling = sampling;
+        this.clusters = decision.destinations().stream().map(clusters).toList();
     }
 
     /**
@@ -67,9 +74,11 @@ public final class RouteExplanation {
      *
      * @param requestHost the host as the caller resolved it, for the text's first line
      * @param requestPort the request's port: a destination without a port of its own uses it
+     * @param clusters the policy in force for each destination's cluster
      */
-    public static RouteExplanation of(String requestHost, int requestPort, RouteDecision decision) {
-        return new RouteExplanation(requestHost, requestPort, Objects.requireNonNull(decision, "decision"), null);
+    public static RouteExplanation of(String requestHost, int requestPort, RouteDecision decision,
+            Function<WeightedDestination, ClusterPolicy> clusters) {
+        return new RouteExplanation(requestHost, requestPort, Objects.requireNonNull(decision, "decision"), null, clusters);
     }
 
     /**
@@ -77,7 +86,7 @@ public final class RouteExplanation {
      * each destination with {@code random}, which was seeded with {@code seed}.
      */
     public static RouteExplanation sampled(String requestHost, int requestPort, RouteDecision decision,
-            int samples, long seed, RandomGenerator random) {
+            Function<WeightedDestination, ClusterPolicy> clusters, int samples, long seed, RandomGenerator random) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples " + samples + " (expected >= 1)");
         }
@@ -93,7 +102,7 @@ public final class RouteExplanation {
                 }
             }
         }
-        return new RouteExplanation(requestHost, requestPort, decision, new Sampling(samples, seed, counts));
+        return new RouteExplanation(requestHost, requestPort, decision, new Sampling(samples, seed, counts), clusters);
     }
 
     // ---------------------------------------------------------------- JSON
@@ -120,6 +129,7 @@ public final class RouteExplanation {
             if (sampling != null) {
                 node.put("share", sampling.share(i));
             }
+            node.set("cluster", clusterJson(mapper, clusters.get(i)));
         }
         HttpRoute route = decision.route();
         if (route != null) {
@@ -157,10 +167,54 @@ public final class RouteExplanation {
                 json.set("headers", headersJson(mapper, route.headers()));
             }
         }
+        if (decision.outcome() != RouteDecision.Outcome.NO_ROUTE) {
+            json.set("effective", effectiveJson(mapper, decision.policy()));
+        }
         if (sampling != null) {
             json.put("samples", sampling.samples());
             json.put("seed", sampling.seed());
         }
+        return json;
+    }
+
+    /** What the data path applies: the route's settings with Istio's defaults filled in. */
+    private static ObjectNode effectiveJson(ObjectMapper mapper, RoutePolicy policy) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("timeout", formatOrNull(policy.timeout()));
+        RetryPolicy retries = policy.retries();
+        ObjectNode retry = json.putObject("retries");
+        retry.put("attempts", retries.attempts());
+        if (retries.attempts() > 0) {
+            retry.put("perTryTimeout", formatOrNull(retries.perTryTimeout()));
+            ArrayNode on = retry.putArray("retryOn");
+            retries.retryOn().forEach(on::add);
+            ArrayNode codes = retry.putArray("retriableStatusCodes");
+            retries.retriableStatusCodes().forEach(codes::add);
+            retry.put("backoffBase", Durations.format(retries.backoffBase()));
+            retry.put("backoffMax", Durations.format(retries.backoffMax()));
+            retry.put("avoidPreviousHosts", retries.avoidPreviousHosts());
+        }
+        retry.put("istioDefault", retries.equals(RetryPolicy.ISTIO_DEFAULT));
+        if (policy.fault() != null) {
+            json.put("fault", policy.fault().describe());
+        }
+        if (!policy.mirrors().isEmpty()) {
+            ArrayNode mirrors = json.putArray("mirrors");
+            policy.mirrors().forEach(mirror -> mirrors.add(mirror.describe()));
+        }
+        if (policy.rewrite() != null) {
+            json.put("rewrite", policy.rewrite().describe());
+        }
+        return json;
+    }
+
+    private static ObjectNode clusterJson(ObjectMapper mapper, ClusterPolicy cluster) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("name", cluster.cluster());
+        json.put("destinationRule", cluster.destinationRule());
+        json.put("loadBalancer", cluster.describeLoadBalancer());
+        json.put("connectionPool", cluster.describeConnectionPool());
+        json.put("outlierDetection", cluster.describeOutlierDetection());
         return json;
     }
 
@@ -299,6 +353,7 @@ public final class RouteExplanation {
         lines.add(headline());
         for (int i = 0; i < decision.destinations().size(); i++) {
             lines.add("  -> " + destinationText(decision.destinations().get(i), i));
+            clusterText(clusters.get(i), lines);
         }
         HttpRoute route = decision.route();
         if (route != null) {
@@ -340,6 +395,9 @@ public final class RouteExplanation {
                 }
             }
         }
+        if (decision.outcome() != RouteDecision.Outcome.NO_ROUTE && decision.destinations().size() > 0) {
+            effectiveText(decision.policy(), lines);
+        }
         if (sampling != null && !decision.destinations().isEmpty()) {
             lines.add("  shares of " + sampling.samples() + " picks with seed " + sampling.seed());
         }
@@ -348,6 +406,25 @@ public final class RouteExplanation {
             text.append(line).append(System.lineSeparator());
         }
         return text.toString();
+    }
+
+    private static void clusterText(ClusterPolicy cluster, List<String> lines) {
+        lines.add("       cluster " + cluster.cluster()
+                + (cluster.destinationRule() == null ? " (no DestinationRule)" : " (DestinationRule " + cluster.destinationRule() + ")")
+                + ": load balancer " + cluster.describeLoadBalancer());
+        if (cluster.describeConnectionPool() != null) {
+            lines.add("       connection pool: " + cluster.describeConnectionPool());
+        }
+        if (cluster.describeOutlierDetection() != null) {
+            lines.add("       outlier detection: " + cluster.describeOutlierDetection());
+        }
+    }
+
+    /** What the data path applies, with Istio's defaults filled in. */
+    private static void effectiveText(RoutePolicy policy, List<String> lines) {
+        lines.add("  in effect: timeout " + (policy.timeout() == null ? "none" : Durations.format(policy.timeout()))
+                + "; retries " + policy.retries().describe()
+                + (policy.retries().equals(RetryPolicy.ISTIO_DEFAULT) ? " (Istio's default)" : ""));
     }
 
     private String headline() {
