@@ -136,11 +136,6 @@ public final class Mesh implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "could not compile new rules; keeping version " + current.get().version(), e);
             return;
         }
-        List<String> pending = PendingFeatures.find(next.config());
-        if (!pending.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, () -> "rules version " + next.version() + " from " + source.describe()
-                    + " are in force, but this inmesh version does not apply these settings yet:\n  " + String.join("\n  ", pending));
-        }
         lastRejection.set(List.of());
         current.set(next);
         snapshots.tryEmitNext(next);
