@@ -23,7 +23,7 @@ public final class ClusterState {
         this.limits = new ConnectionLimits(policy, load);
         this.retries = new RetryLimiter(policy, load);
         this.outliers = new OutlierDetector(policy, runtime);
-        this.balancer = LoadBalancer.of(policy, runtime);
+        this.balancer = LoadBalancer.of(policy, runtime, outliers);
     }
 
     public ClusterPolicy policy() {
@@ -49,7 +49,7 @@ public final class ClusterState {
         return outliers;
     }
 
-    /** The load balancer, with its state (round-robin position, ring, request counts). */
+    /** The load balancer, with its state (round-robin position, ring or table, per-endpoint request counts and first-seen times). */
     public LoadBalancer balancer() {
         return balancer;
     }

@@ -12,14 +12,20 @@ import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.spi.MeshInterceptor;
 import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RoutingAttributes;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 
 /**
  * The endpoint step: resolves the chosen cluster's subset to the endpoints whose labels it selects
- * and picks one with the cluster's load balancer. A host the registry does not know, or one with
+ * and picks one with the cluster's load balancer, among those outlier detection keeps in service and,
+ * on a retry, away from the endpoints already tried; it records the try, counts it as under way at
+ * its endpoint, and reports its outcome to outlier detection. A host the registry does not know, or one with
  * {@code resolution: NONE}, is called as it is (its name resolved by DNS when connecting), as a
  * sidecar passes such traffic through.
  */
@@ -57,6 +63,12 @@ public final class EndpointInterceptor implements MeshInterceptor {
                     : cluster.host();
             return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(address, port, cluster.key(), cluster.state().limits().connectionPolicy())));
         }
+        LoadBalancer balancer = cluster.state().balancer();
+        if (balancer.passthrough()) {
+            // PASSTHROUGH: to the address the application called, as Envoy's original-destination cluster.
+            return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(request.host(), request.port(), cluster.key(),
+                    cluster.state().limits().connectionPolicy())));
+        }
         Map<String, String> subsetLabels = cluster.resolved() == null || cluster.subset() == null ? Map.of() : cluster.resolved().labels();
         List<Endpoint> endpoints = registry.endpoints(cluster.host(), port, subsetLabels);
         if (endpoints.isEmpty()) {
@@ -65,8 +77,59 @@ public final class EndpointInterceptor implements MeshInterceptor {
                     + " port " + port + (subsetLabels.isEmpty() ? ": the service has no endpoint"
                             : ": no endpoint has the labels " + subsetLabels)));
         }
-        Endpoint endpoint = cluster.state().balancer().pick(endpoints);
-        return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(endpoint.address(), endpoint.port(port), cluster.key(),
-                cluster.state().limits().connectionPolicy())));
+        AttemptContext attempt = request.attribute(RoutingKeys.ATTEMPT);
+        LoadBalancer.Pick pick = balancer.pick(endpoints, port, request, source(chain), attempt);
+        if (pick == null) {
+            return Mono.error(new MeshException.NoHealthyUpstream("no healthy upstream for " + cluster.host()
+                    + (cluster.subset() == null ? "" : " subset " + cluster.subset()) + " port " + port
+                    + ": outlier detection has ejected all " + endpoints.size() + " endpoints"));
+        }
+        UpstreamHost host = pick.host();
+        if (attempt != null) {
+            attempt.tried(host.key());
+        }
+        Upstream upstream = new Upstream(host.address(), host.port(), cluster.key(), cluster.state().limits().connectionPolicy());
+        return send(chain, request.withAttribute(Upstream.KEY, upstream), host, cluster.state().outliers(), pick.setCookie());
+    }
+
+    /**
+     * Sends the try, counting it as under way at {@code host} until its response ends (least request
+     * reads the count), and tells outlier detection how it went: the status of a response, or a
+     * failure of the mesh's side (a connect failure or reset, or a timeout). A response carries the
+     * generated hash cookie, if any, in {@code Set-Cookie}.
+     */
+    private static Mono<MeshResponse> send(Chain chain, MeshRequest request, UpstreamHost host, OutlierDetector outliers, String setCookie) {
+        UpstreamHost.Activity activity = host.activity();
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (finished.compareAndSet(false, true)) {
+                activity.requestFinished();
+            }
+        };
+        activity.requestStarted();
+        return chain.proceed(request)
+                .map(response -> {
+                    outliers.responded(host.key(), response.status());
+                    MeshResponse counted = response.withBody(response.body().doFinally(signal -> finish.run()));
+                    if (setCookie == null) {
+                        return counted;
+                    }
+                    HttpHeaders headers = new DefaultHttpHeaders().set(counted.headers()).add(HttpHeaderNames.SET_COOKIE, setCookie);
+                    return counted.withHeaders(headers);
+                })
+                .doOnError(error -> {
+                    finish.run();
+                    if (error instanceof MeshException.UpstreamConnectFailure || error instanceof MeshException.UpstreamReset) {
+                        outliers.failedLocally(host.key(), false);
+                    } else if (error instanceof MeshException.UpstreamTimeout) {
+                        outliers.failedLocally(host.key(), true);
+                    }
+                })
+                .doOnCancel(finish);
+    }
+
+    /** The caller as the source-address hash sees it: the local workload. */
+    private static String source(Chain chain) {
+        return chain.workload().namespace() + "/" + chain.workload().name();
     }
 }
