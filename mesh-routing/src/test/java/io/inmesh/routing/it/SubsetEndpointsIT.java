@@ -14,11 +14,32 @@ import reactor.core.publisher.Flux;
 
 /**
  * A subset resolves to the registry's endpoints whose labels it selects: reviews v1 has two
- * instances (two WorkloadEntries) that share its traffic round robin, and the v2 instance never gets
+ * instances (two WorkloadEntries) that share its traffic round robin (set in the DestinationRule), and the v2 instance never gets
  * v1 traffic, nor the v1 instances v2 traffic.
  */
 @ExtendWith(BlockHoundExtension.class)
 class SubsetEndpointsIT {
+
+    /** The reviews subsets, balanced round robin (Istio's default is least request, which does not take turns). */
+    private static final String ROUND_ROBIN_SUBSETS = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: reviews
+              namespace: bookinfo
+            spec:
+              host: reviews
+              trafficPolicy:
+                loadBalancer:
+                  simple: ROUND_ROBIN
+              subsets:
+              - name: v1
+                labels:
+                  version: v1
+              - name: v2
+                labels:
+                  version: v2
+            """;
 
     private static UpstreamWorkload v1a;
     private static UpstreamWorkload v1b;
@@ -31,7 +52,7 @@ class SubsetEndpointsIT {
         v1b = UpstreamWorkload.start("reviews-v1-b", "reviews", "v1");
         v2 = UpstreamWorkload.start("reviews-v2", "reviews", "v2");
         TestConfigSource source = new TestConfigSource().push(Yaml.serviceEntry("reviews"),
-                v1a.workloadEntry(), v1b.workloadEntry(), v2.workloadEntry(), Yaml.reviewsSubsets(), """
+                v1a.workloadEntry(), v1b.workloadEntry(), v2.workloadEntry(), ROUND_ROBIN_SUBSETS, """
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
                 metadata:
