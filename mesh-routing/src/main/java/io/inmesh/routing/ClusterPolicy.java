@@ -97,7 +97,10 @@ public record ClusterPolicy(
             return "";
         }
         if (lb.warmup() != null && lb.warmup().duration() != null) {
-            return ", warm-up " + format(lb.warmup().duration());
+            LoadBalancerSettings.WarmupConfiguration warmup = lb.warmup();
+            return ", warm-up " + format(warmup.duration()) + " (from "
+                    + (warmup.minimumPercent() == null ? "10" : stripZero(warmup.minimumPercent())) + "%, aggression "
+                    + (warmup.aggression() == null ? "1.0" : warmup.aggression()) + ")";
         }
         return lb.warmupDurationSecs() == null ? "" : ", warm-up " + format(lb.warmupDurationSecs());
     }
@@ -138,13 +141,15 @@ public record ClusterPolicy(
             return null;
         }
         java.util.List<String> parts = new java.util.ArrayList<>();
-        int fiveXx = od.consecutive5xxErrors() != null ? od.consecutive5xxErrors()
-                : od.consecutiveErrors() != null ? od.consecutiveErrors() : 5;
+        // The deprecated consecutiveErrors counts gateway errors only and turns 5xx ejection off, as Istio maps it.
+        boolean legacy = od.consecutiveErrors() != null && od.consecutiveErrors() > 0;
+        int fiveXx = od.consecutive5xxErrors() != null ? od.consecutive5xxErrors() : legacy ? 0 : 5;
+        int gateway = od.consecutiveGatewayErrors() != null ? od.consecutiveGatewayErrors() : legacy ? od.consecutiveErrors() : 0;
         if (fiveXx > 0) {
             parts.add("eject after " + fiveXx + " consecutive 5xx");
         }
-        if (od.consecutiveGatewayErrors() != null && od.consecutiveGatewayErrors() > 0) {
-            parts.add("after " + od.consecutiveGatewayErrors() + " consecutive gateway errors");
+        if (gateway > 0) {
+            parts.add((parts.isEmpty() ? "eject " : "") + "after " + gateway + " consecutive gateway errors");
         }
         if (Boolean.TRUE.equals(od.splitExternalLocalOriginErrors())) {
             parts.add("after " + (od.consecutiveLocalOriginFailures() == null ? 5 : od.consecutiveLocalOriginFailures())
@@ -156,6 +161,10 @@ public record ClusterPolicy(
         int minHealth = od.minHealthPercent() == null ? 0 : od.minHealthPercent();
         parts.add(minHealth == 0 ? "no panic threshold" : "panic below " + minHealth + "% healthy");
         return String.join(", ", parts);
+    }
+
+    private static String stripZero(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     private static void add(java.util.List<String> parts, String name, Object value) {

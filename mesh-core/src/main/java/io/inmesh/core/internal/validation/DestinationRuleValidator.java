@@ -114,6 +114,18 @@ final class DestinationRuleValidator {
         }
         check.atMostOne(path, "simple", settings.simple(), "consistentHash", settings.consistentHash());
         check.duration(path + ".warmupDurationSecs", settings.warmupDurationSecs());
+        LoadBalancerSettings.WarmupConfiguration warmup = settings.warmup();
+        if (warmup != null) {
+            check.duration(path + ".warmup.duration", warmup.duration());
+            Double minimum = warmup.minimumPercent();
+            if (minimum != null && (minimum < 0 || minimum > 100)) {
+                check.error(path + ".warmup.minimumPercent", FieldChecks.number(minimum), "a percentage 0..100");
+            }
+            Double aggression = warmup.aggression();
+            if (aggression != null && !(aggression > 0)) {
+                check.error(path + ".warmup.aggression", FieldChecks.number(aggression), "a number above 0 (1.0 is linear)");
+            }
+        }
         ConsistentHashLb hash = settings.consistentHash();
         if (hash == null) {
             return;

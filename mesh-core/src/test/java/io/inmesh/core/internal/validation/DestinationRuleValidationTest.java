@@ -205,6 +205,20 @@ class DestinationRuleValidationTest {
     }
 
     @Test
+    void warmupOutOfRange() {
+        assertThat(diagnostics(document("DestinationRule", """
+                host: reviews
+                trafficPolicy:
+                  loadBalancer:
+                    simple: LEAST_REQUEST
+                    warmup: {duration: 0s, minimumPercent: 120, aggression: 0}
+                """))).containsExactly(
+                "test.yaml:11:26: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.warmup.duration: 0s (expected a duration >= 1ms)",
+                "test.yaml:11:46: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.warmup.minimumPercent: 120 (expected a percentage 0..100)",
+                "test.yaml:11:63: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.warmup.aggression: 0 (expected a number above 0 (1.0 is linear))");
+    }
+
+    @Test
     void emptyConnectionPool() {
         assertThat(diagnostics(document("DestinationRule", """
                 host: reviews

@@ -83,13 +83,12 @@ class UnsupportedFieldsTest {
                       tcpKeepalive: {time: 7200s}
                     http: {maxConcurrentStreams: 100}
                   loadBalancer:
-                    simple: RANDOM
+                    simple: ROUND_ROBIN
                     warmup: {duration: 30s}
                 """))).containsExactly(
                 "test.yaml:11:32: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration: unsupported: maxConnectionDuration is ignored by inmesh",
                 "test.yaml:12:9: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: unsupported: tcpKeepalive is ignored by inmesh",
-                "test.yaml:13:36: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.http.maxConcurrentStreams: unsupported: maxConcurrentStreams is ignored by inmesh",
-                "test.yaml:16:7: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.warmup: unsupported: warmup is ignored by inmesh");
+                "test.yaml:13:36: warning: DestinationRule/ns/test: spec.trafficPolicy.connectionPool.http.maxConcurrentStreams: unsupported: maxConcurrentStreams is ignored by inmesh");
     }
 
     @Test
