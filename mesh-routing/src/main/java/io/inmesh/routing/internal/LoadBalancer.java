@@ -151,7 +151,6 @@ public abstract class LoadBalancer {
                 return set;
             }
             long now = runtime.now();
-            UpstreamHost[] hosts = new UpstreamHost[endpoints.size()];
             Set<String> keys = new HashSet<>();
             List<UpstreamHost> unique = new ArrayList<>(endpoints.size());
             for (Endpoint endpoint : endpoints) {
@@ -162,7 +161,7 @@ public abstract class LoadBalancer {
                             activity.computeIfAbsent(key, k -> new UpstreamHost.Activity(now))));
                 }
             }
-            hosts = unique.toArray(UpstreamHost[]::new);
+            UpstreamHost[] hosts = unique.toArray(UpstreamHost[]::new);
             activity.keySet().retainAll(keys);
             outliers.track(keys);
             set = new HostSet(endpoints, servicePort, hosts);

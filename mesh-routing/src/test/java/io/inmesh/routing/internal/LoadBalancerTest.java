@@ -254,6 +254,22 @@ class LoadBalancerTest {
     }
 
     @Test
+    void endpointStateSurvivesANewSnapshotOfTheCluster() {
+        LoadBalancer balancer = fixture.balancer(simple(SimpleLb.LEAST_REQUEST));
+        LoadBalancer.Pick pick = balancer.pick(endpoints(2), SERVICE_PORT, get(null, null), "caller", null);
+        pick.host().activity().requestStarted();
+        String busy = pick.host().key();
+        // The next snapshot's list: equal endpoints, another list; then one endpoint more.
+        balancer.pick(new ArrayList<>(endpoints(2)), SERVICE_PORT, get(null, null), "caller", null);
+        assertThat(balancer.activeRequests(busy)).isEqualTo(1);
+        balancer.pick(endpoints(3), SERVICE_PORT, get(null, null), "caller", null);
+        assertThat(balancer.activeRequests(busy)).isEqualTo(1);
+        // An endpoint that leaves is forgotten.
+        balancer.pick(List.of(endpoint(3, 1)), SERVICE_PORT, get(null, null), "caller", null);
+        assertThat(balancer.activeRequests(busy)).isZero();
+    }
+
+    @Test
     void passthroughPicksNoEndpoint() {
         assertThat(fixture.balancer(simple(SimpleLb.PASSTHROUGH)).passthrough()).isTrue();
         assertThat(fixture.balancer(simple(SimpleLb.ROUND_ROBIN)).passthrough()).isFalse();
