@@ -180,6 +180,61 @@ class LoadBalancingIT {
     }
 
     @Test
+    void passthroughCallsTheAddressTheApplicationCalled() {
+        UpstreamWorkload called = instance("called");
+        UpstreamWorkload endpoint = instance("registry-endpoint");
+        String serviceEntry = """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata:
+                  name: local
+                  namespace: bookinfo
+                spec:
+                  hosts:
+                  - localhost.bookinfo.svc.cluster.local
+                  location: MESH_INTERNAL
+                  ports:
+                  - number: %d
+                    name: http
+                    protocol: HTTP
+                  resolution: STATIC
+                  endpoints:
+                  - address: 127.0.0.1
+                    ports:
+                      http: %d
+                """.formatted(called.port(), endpoint.port());
+        // The application calls localhost, which the registry knows as the service localhost.bookinfo.svc.cluster.local.
+        String url = "http://localhost:" + called.port() + "/x";
+        source.push(serviceEntry, """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: local
+                  namespace: bookinfo
+                spec:
+                  host: localhost
+                  trafficPolicy:
+                    loadBalancer:
+                      simple: ROUND_ROBIN
+                """);
+        startMesh();
+        assertThat(Meshes.get(mesh, url)).as("balanced: the registry's endpoint").isEqualTo("registry-endpoint");
+        source.push(serviceEntry, """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: local
+                  namespace: bookinfo
+                spec:
+                  host: localhost
+                  trafficPolicy:
+                    loadBalancer:
+                      simple: PASSTHROUGH
+                """);
+        assertThat(Meshes.get(mesh, url)).as("passthrough: where the application called").isEqualTo("called");
+    }
+
+    @Test
     void sourceAndQueryParameterHashing() {
         for (int i = 0; i < 4; i++) {
             instance("ratings-" + i);
