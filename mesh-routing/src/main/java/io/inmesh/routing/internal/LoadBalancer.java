@@ -176,10 +176,18 @@ public abstract class LoadBalancer {
         if (ready != null && ready.hosts == set.hosts && ready.outlierVersion == version) {
             return ready;
         }
-        UpstreamHost[] candidates = outliers.available(set.hosts);
-        ready = new Prepared(set.hosts, version, candidates, candidates.length == 0 ? null : selector(candidates));
-        prepared = ready;
-        return ready;
+        // Built once under the lock, so that concurrent first picks share one selector (one round-robin
+        // position, one ring) rather than each making its own.
+        synchronized (this) {
+            ready = prepared;
+            if (ready != null && ready.hosts == set.hosts && ready.outlierVersion == version) {
+                return ready;
+            }
+            UpstreamHost[] candidates = outliers.available(set.hosts);
+            ready = new Prepared(set.hosts, version, candidates, candidates.length == 0 ? null : selector(candidates));
+            prepared = ready;
+            return ready;
+        }
     }
 
     /** Whether every one of {@code hosts} has the same weight. */
