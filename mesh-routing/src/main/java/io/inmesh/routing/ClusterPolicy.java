@@ -152,12 +152,14 @@ public record ClusterPolicy(
             parts.add((parts.isEmpty() ? "eject " : "") + "after " + gateway + " consecutive gateway errors");
         }
         if (Boolean.TRUE.equals(od.splitExternalLocalOriginErrors())) {
-            parts.add("after " + (od.consecutiveLocalOriginFailures() == null ? 5 : od.consecutiveLocalOriginFailures())
-                    + " consecutive local-origin failures");
+            parts.add("after " + (od.consecutiveLocalOriginFailures() == null || od.consecutiveLocalOriginFailures() <= 0
+                    ? 5 : od.consecutiveLocalOriginFailures()) + " consecutive local-origin failures");
         }
         parts.add("interval " + format(od.interval() == null ? java.time.Duration.ofSeconds(10) : od.interval()));
         parts.add("base ejection " + format(od.baseEjectionTime() == null ? java.time.Duration.ofSeconds(30) : od.baseEjectionTime()));
-        parts.add("at most " + (od.maxEjectionPercent() == null ? 10 : od.maxEjectionPercent()) + "% ejected");
+        // Istio leaves 0 unset, so Envoy's 10 % applies; Envoy 1.27+ never exceeds it, not even for one endpoint.
+        parts.add("at most " + (od.maxEjectionPercent() == null || od.maxEjectionPercent() <= 0 ? 10 : Math.min(100, od.maxEjectionPercent()))
+                + "% ejected");
         int minHealth = od.minHealthPercent() == null ? 0 : od.minHealthPercent();
         parts.add(minHealth == 0 ? "no panic threshold" : "panic below " + minHealth + "% healthy");
         return String.join(", ", parts);
