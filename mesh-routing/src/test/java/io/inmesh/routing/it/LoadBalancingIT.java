@@ -117,14 +117,14 @@ class LoadBalancingIT {
     void ringHashKeepsEachKeyOnOneInstanceAndMovesAboutAThirdWhenAFifthJoins() {
         double moved = keysMovedWhenAFifthInstanceJoins("consistentHash:\n  httpHeaderName: x-user");
         System.out.printf("ring hash (minimum ring 1024): %.3f of keys moved when a 5th instance joined 4 (1/5 is ideal)%n", moved);
-        assertThat(moved).isBetween(0.12, 0.42);
+        assertThat(moved).isBetween(0.12, 0.45);
     }
 
     @Test
     void maglevKeepsEachKeyOnOneInstanceAndMovesAboutAFifthWhenAFifthJoins() {
         double moved = keysMovedWhenAFifthInstanceJoins("consistentHash:\n  httpHeaderName: x-user\n  maglev:\n    tableSize: 65537");
         System.out.printf("maglev (table 65537): %.3f of keys moved when a 5th instance joined 4 (1/5 is ideal)%n", moved);
-        assertThat(moved).isBetween(0.12, 0.28);
+        assertThat(moved).isBetween(0.12, 0.30);
     }
 
     private double keysMovedWhenAFifthInstanceJoins(String loadBalancer) {
@@ -133,7 +133,7 @@ class LoadBalancingIT {
         }
         push(rule(loadBalancer));
         startMesh();
-        int users = 300;
+        int users = 500;
         Map<String, String> before = new HashMap<>();
         for (int u = 0; u < users; u++) {
             String user = "user-" + u;
