@@ -187,6 +187,35 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void withMaxRequestsBelowMaxConnectionsTheRequestLimitRefusesInsteadOfQueueing() {
+        // Envoy checks max_requests when a request gets its connection: connections are free, so the
+        // request is refused at once rather than queued.
+        ConnectionLimits limits = limits(10, 10, 3);
+        List<Outcome> sent = List.of(acquire(limits), acquire(limits), acquire(limits));
+        Outcome refused = acquire(limits);
+        assertThat(sent).allMatch(o -> o.permit.get() != null);
+        assertThat(refused.error.get()).isInstanceOf(MeshException.UpstreamOverflow.class).hasMessageContaining("http.http2MaxRequests");
+        assertThat(load.pendingRequests.get()).isZero();
+        sent.forEach(o -> o.permit.get().release());
+        assertThat(limits.connectionsInUse()).isZero();
+    }
+
+    @Test
+    void withMaxConnectionsBelowMaxRequestsWaitersAreSentWhenAConnectionFrees() {
+        ConnectionLimits limits = limits(2, 5, 3);
+        Outcome first = acquire(limits);
+        Outcome second = acquire(limits);
+        Outcome waiting = acquire(limits);
+        assertThat(waiting.waiting()).isTrue();
+        first.permit.get().release();
+        assertThat(waiting.permit.get()).as("pending requests do not count against http2MaxRequests").isNotNull();
+        assertThat(load.activeRequests.get()).isEqualTo(2);
+        second.permit.get().release();
+        waiting.permit.get().release();
+        assertThat(load.activeRequests.get()).isZero();
+    }
+
+    @Test
     void aPermitIsReleasedOnceHoweverOftenReleaseIsCalled() {
         ConnectionLimits limits = limits(1, 0, null);
         Outcome first = acquire(limits);
