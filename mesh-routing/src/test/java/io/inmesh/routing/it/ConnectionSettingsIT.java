@@ -28,7 +28,8 @@ import reactor.netty.http.HttpProtocol;
  * {@code tcp.connectTimeout} bounds a connect that gets no answer (503 {@code UF}, long before Istio's
  * default 10 s); {@code http.maxRequestsPerConnection: 1} makes a new connection per request (over
  * HTTP/1.1 and h2c), while without it one connection carries them all; {@code http.idleTimeout} closes
- * a connection left idle, while a cluster without it keeps its connection.
+ * a connection left idle (never one with a request under way), while a cluster without it keeps its
+ * connection.
  */
 @ExtendWith(BlockHoundExtension.class)
 class ConnectionSettingsIT {
@@ -148,6 +149,11 @@ class ConnectionSettingsIT {
 
             // The next call opens a fresh connection.
             assertThat(Meshes.get(mesh, "http://ratings:9080/ratings/2")).isEqualTo("served");
+            assertThat(idleLimited.acceptedConnections()).isEqualTo(2);
+
+            // A connection with a request under way is not idle, however long the answer takes.
+            idleLimited.delay(() -> Duration.ofMillis(800));
+            assertThat(Meshes.get(mesh, "http://ratings:9080/ratings/3")).isEqualTo("served");
             assertThat(idleLimited.acceptedConnections()).isEqualTo(2);
         }
     }
