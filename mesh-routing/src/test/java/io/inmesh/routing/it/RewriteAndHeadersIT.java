@@ -107,6 +107,20 @@ class RewriteAndHeadersIT {
                   response:
                     set:
                       x-redirected: "yes"
+              - name: secure
+                match:
+                - uri:
+                    prefix: /secure/
+                redirect:
+                  scheme: https
+                  port: 8443
+              - name: elsewhere
+                match:
+                - uri:
+                    prefix: /elsewhere/
+                redirect:
+                  authority: reviews.example
+                  derivePort: FROM_REQUEST_PORT
               - name: teapot
                 match:
                 - uri:
@@ -206,6 +220,18 @@ class RewriteAndHeadersIT {
         assertThat(response.headers().get("location")).isEqualTo("http://reviews:9080/new/place?page=2");
         assertThat(response.headers().get("x-redirected")).isEqualTo("yes");
         assertThat(v1.requests()).isEqualTo(before);
+    }
+
+    @Test
+    void redirectsReplaceSchemePortAndAuthorityAsEnvoyDoes() {
+        MeshResponse secure = get("http://reviews:9080/secure/a?b=c");
+        secure.releaseBody().block(Meshes.WAIT);
+        assertThat(secure.status()).as("301 when redirectCode is unset").isEqualTo(301);
+        assertThat(secure.headers().get("location")).isEqualTo("https://reviews:8443/secure/a?b=c");
+
+        MeshResponse elsewhere = get("http://reviews:9080/elsewhere/x");
+        elsewhere.releaseBody().block(Meshes.WAIT);
+        assertThat(elsewhere.headers().get("location")).isEqualTo("http://reviews.example:9080/elsewhere/x");
     }
 
     @Test
