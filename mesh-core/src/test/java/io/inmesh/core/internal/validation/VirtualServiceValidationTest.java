@@ -933,6 +933,27 @@ class VirtualServiceValidationTest {
     }
 
     @Test
+    void uriRegexRewriteNamingAGroupTheMatchLacks() {
+        assertThat(diagnostics(document("VirtualService", """
+                hosts: [reviews]
+                http:
+                - route:
+                  - destination: {host: reviews}
+                  rewrite:
+                    uriRegexRewrite: {match: "^/v1/(.*)", rewrite: '/v2/\\2'}
+                """))).containsExactly(
+                "test.yaml:12:54: error: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite.rewrite: \"/v2/\\2\" refers to group \\2 of an expression with 1 group (expected references \\0 to \\1)");
+        assertThat(diagnostics(document("VirtualService", """
+                hosts: [reviews]
+                http:
+                - route:
+                  - destination: {host: reviews}
+                  rewrite:
+                    uriRegexRewrite: {match: "^/v1/(.*)", rewrite: '/v2/\\1'}
+                """))).isEmpty();
+    }
+
+    @Test
     void uriRegexRewriteWithoutRewrite() {
         assertThat(diagnostics(document("VirtualService", """
                 hosts: [reviews]
