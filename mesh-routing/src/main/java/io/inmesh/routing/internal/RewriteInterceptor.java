@@ -137,17 +137,28 @@ public final class RewriteInterceptor implements MeshInterceptor {
         }
         for (Map.Entry<String, String> set : operations.set().entrySet()) {
             if (isAuthority(set.getKey())) {
-                authority = set.getValue();
+                authority = literal(set.getValue());
             } else if (!isPseudoOrHost(set.getKey())) {
-                headers.set(set.getKey(), set.getValue());
+                headers.set(set.getKey(), literal(set.getValue()));
             }
         }
         for (Map.Entry<String, String> add : operations.add().entrySet()) {
-            if (!isPseudoOrHost(add.getKey())) {
-                headers.add(add.getKey(), add.getValue());
+            if (isAuthority(add.getKey())) {
+                authority = literal(add.getValue()); // a request has one authority: Istio makes this a rewrite too
+            } else if (!isPseudoOrHost(add.getKey())) {
+                headers.add(add.getKey(), literal(add.getValue()));
             }
         }
         return authority;
+    }
+
+    /**
+     * A header value as Envoy sends it: {@code %%} is a literal {@code %}. Envoy's {@code %VARIABLE%}
+     * expressions (such as {@code %DOWNSTREAM_REMOTE_ADDRESS%}) are not evaluated by inmesh: they are
+     * sent as written.
+     */
+    static String literal(String value) {
+        return value.indexOf('%') < 0 ? value : value.replace("%%", "%");
     }
 
     private static boolean isAuthority(String name) {

@@ -91,7 +91,7 @@ class RewriteInterceptorTest {
                 ops(Map.of("x-level", "destination", "x-dest", "d"), Map.of(), List.of()),
                 ops(Map.of("x-resp-level", "destination"), Map.of(), List.of()));
         MeshRequest request = request("http://reviews:9080/reviews/1", null,
-                ops(Map.of("x-level", "route", "x-old", "set"), Map.of("x-added", "a", "x-keep", "k2"), List.of("x-old")),
+                ops(Map.of("x-level", "route", "x-old", "set", "x-share", "50%%"), Map.of("x-added", "a", "x-keep", "k2"), List.of("x-old")),
                 ops(Map.of("x-resp-level", "route"), Map.of("x-resp-added", "r"), List.of("x-served-by")),
                 destination);
         RecordingChain chain = new RecordingChain(null, sent -> reactor.core.publisher.Mono.fromSupplier(() -> {
@@ -108,6 +108,7 @@ class RewriteInterceptorTest {
         assertThat(sent.headers().getAll("x-old")).as("removed, then set").containsExactly("set");
         assertThat(sent.headers().getAll("x-keep")).containsExactly("k", "k2");
         assertThat(sent.headers().get("x-added")).isEqualTo("a");
+        assertThat(sent.headers().get("x-share")).as("%% is Envoy's literal %").isEqualTo("50%");
 
         assertThat(response.headers().getAll("x-resp-level")).containsExactly("route");
         assertThat(response.headers().get("x-resp-added")).isEqualTo("r");
