@@ -89,7 +89,7 @@ public record RoutePolicy(
 
     /**
      * A percentage as parts per million, exactly as Istio hands it to Envoy: {@code uint32(value *
-     * 10000)}, truncated, so {@code 0.57} is 5699 per million (5699.999… truncated), as Envoy gets it; {@code null} is 0.
+     * 10000)}, truncated, so {@code 0.57} (5699.99… per million in doubles) is 5699; {@code null} is 0.
      */
     static int perMillion(Percent percent) {
         if (percent == null || percent.value() == null) {
