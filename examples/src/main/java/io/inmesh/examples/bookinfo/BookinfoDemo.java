@@ -392,8 +392,8 @@ public final class BookinfoDemo implements Callable<Integer> {
         out.printf(Locale.ROOT, "   %s -> %s, %d callers at once, %d calls, %d ms: %s%n", load.fromApp(), load.url(), round.callers(),
                 calls.calls(), took.toMillis(), ScenarioResult.describe(calls.outcomes(), calls.calls()));
         if (calls.overflowed() > 0) {
-            out.printf("     the %d calls refused with %s took at most %d ms: they failed fast, without queueing%n",
-                    calls.overflowed(), CallTally.OVERFLOW, calls.slowest(CallTally.OVERFLOW).toMillis());
+            out.printf(Locale.ROOT, "     the %d calls refused with %s took at most %.1f ms: they failed fast, without queueing%n",
+                    calls.overflowed(), CallTally.OVERFLOW, calls.slowest(CallTally.OVERFLOW).toNanos() / 1e6);
         }
     }
 
