@@ -22,7 +22,7 @@ import reactor.blockhound.BlockHound;
  */
 class ResilienceScenariosIT {
 
-    private static final int VISITS = 100;
+    private static final int VISITS = 50;
 
     @BeforeAll
     static void failOnBlockingCallsInEventLoops() {
