@@ -30,7 +30,7 @@ class ResilienceScenariosIT {
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(120) // against a hang only: the run takes about 20 s
     void theResilienceScenariosShowWhatIstiosTasksSay() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BookinfoDemo demo = new BookinfoDemo(new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -43,14 +43,16 @@ class ResilienceScenariosIT {
         assertThat(results).as(output).extracting(result -> result.scenario().id())
                 .containsExactly("fault-delay", "fault-abort", "ratings-delay", "reviews-timeout", "circuit-breaking");
         SoftAssertions softly = new SoftAssertions();
+        // Each scenario's own checks: every page as the task says, the median visit about as long (at most 150 % + 0.5 s).
         for (ScenarioResult result : results) {
             softly.assertThat(result.problems()).as("%s:%n%s", result.scenario().id(), output).isEmpty();
         }
 
         // Fault injection, delay: productpage gives up on reviews after its own 3 s, twice, before the 7 s delay ends.
+        // (Lower bounds on time are safe: delays and timeouts never end early.)
         Tally jasonDelayed = results.get(0).tally(0);
         softly.assertThat(jasonDelayed.showing(Visit.shows(null, Visit.Page.REVIEWS_UNAVAILABLE))).isEqualTo(jasonDelayed.visits());
-        softly.assertThat(jasonDelayed.medianElapsed()).isBetween(Duration.ofSeconds(6), Duration.ofMillis(9_250));
+        softly.assertThat(jasonDelayed.medianElapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
         softly.assertThat(jasonDelayed.failures().keySet()).allMatch(reason -> reason.contains("no answer within 3000 ms"), "productpage's own timeout");
         softly.assertThat(results.get(0).tally(1).showing("reviews v1 without stars")).isEqualTo(VISITS);
 
@@ -63,10 +65,10 @@ class ResilienceScenariosIT {
         // Request timeouts: 2 s without a timeout; about 1 s (two tries of 0.5 s) with one, each ended by the mesh with 504 UT.
         Tally delayed = results.get(2).tally(0);
         softly.assertThat(delayed.showing("reviews v2 with black stars")).isEqualTo(delayed.visits());
-        softly.assertThat(delayed.medianElapsed()).isBetween(Duration.ofSeconds(2), Duration.ofMillis(3_250));
+        softly.assertThat(delayed.medianElapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         Tally timedOut = results.get(3).tally(0);
         softly.assertThat(timedOut.showing(Visit.shows(null, Visit.Page.REVIEWS_UNAVAILABLE))).isEqualTo(timedOut.visits());
-        softly.assertThat(timedOut.medianElapsed()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1_750));
+        softly.assertThat(timedOut.medianElapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         softly.assertThat(timedOut.failures().keySet()).allMatch(reason -> reason.contains("504") && reason.contains("UT"), "504 UT");
 
         // Circuit breaking: with 3 callers some calls are refused at once with 503 UO, the others answer; nothing else happens.
