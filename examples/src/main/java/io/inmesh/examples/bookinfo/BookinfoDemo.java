@@ -366,8 +366,8 @@ public final class BookinfoDemo implements Callable<Integer> {
     /** An audience that should see one page: what each visit showed, how long visits took, and why a part was missing. */
     private void printPages(Scenario.Audience audience, boolean others, Tally tally, Duration took) {
         Scenario.PageExpectation page = audience.page();
-        out.printf(Locale.ROOT, "   %s: %d visits, %d ms; median visit %.2f s, slowest %.2f s%s%n", audience.label(others), tally.visits(),
-                took.toMillis(), tally.medianElapsed().toNanos() / 1e9, tally.slowest().toNanos() / 1e9,
+        out.printf(Locale.ROOT, "   %s: %d visits, %d ms; median visit %s, slowest %s%s%n", audience.label(others), tally.visits(),
+                took.toMillis(), time(tally.medianElapsed()), time(tally.slowest()),
                 page.about() == null ? "" : String.format(Locale.ROOT, " (expected about %.1f s%s)", page.about().toNanos() / 1e9,
                         page.aboutRight(tally.medianElapsed()) ? "" : ", << not so"));
         for (Map.Entry<String, Integer> shown : tally.shown().entrySet()) {
@@ -375,6 +375,12 @@ public final class BookinfoDemo implements Callable<Integer> {
                     shown.getKey().equals(page.shows()) ? "" : "   << expected " + page.shows());
         }
         printFailures(tally, "why");
+    }
+
+    /** {@code 6.05 s} from a second on, {@code 12 ms} below. */
+    static String time(Duration duration) {
+        return duration.compareTo(Duration.ofSeconds(1)) >= 0 ? String.format(Locale.ROOT, "%.2f s", duration.toNanos() / 1e9)
+                : duration.toMillis() + " ms";
     }
 
     private void printFailures(Tally tally, String label) {

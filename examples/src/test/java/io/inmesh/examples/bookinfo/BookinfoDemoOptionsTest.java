@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The demo's command line: usage errors are refused before anything starts, with a message that says what is expected. */
+/** The demo's command line and printing: usage errors are refused before anything starts, with a message that says what is expected. */
 class BookinfoDemoOptionsTest {
 
     private final StringWriter err = new StringWriter();
@@ -45,6 +45,13 @@ class BookinfoDemoOptionsTest {
 
         assertThat(help).contains("--scenarios=LIST", "Scenarios:", " 6  fault-delay       Fault injection: ratings delayed 7 s for jason",
                 "10  circuit-breaking  Circuit breaking");
+    }
+
+    @Test
+    void visitTimesAreSecondsFromASecondOnAndMillisecondsBelow() {
+        assertThat(BookinfoDemo.time(java.time.Duration.ofMillis(6_048))).isEqualTo("6.05 s");
+        assertThat(BookinfoDemo.time(java.time.Duration.ofMillis(1_000))).isEqualTo("1.00 s");
+        assertThat(BookinfoDemo.time(java.time.Duration.ofMillis(999))).isEqualTo("999 ms");
     }
 
     @Test
