@@ -169,11 +169,13 @@ public final class BookinfoDemo implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        // Each scenario is shown with its number in the built-in list, so the output matches the README and --help.
+        // Each built-in scenario is shown with its number in the built-in list, so the output matches the README and
+        // --help; the user's rules come after the last built-in one, or from 1 with --only.
         Map<Integer, Scenario> scenarios = new LinkedHashMap<>();
         numbers.forEach(number -> scenarios.put(number, builtIn.get(number - 1)));
+        int next = only ? 1 : builtIn.size() + 1;
         for (String given : rules) {
-            scenarios.put(builtIn.size() + scenarios.size() - numbers.size() + 1, Scenario.custom("Your rules", readRules(given)));
+            scenarios.put(next++, Scenario.custom("Your rules", readRules(given)));
         }
         results.clear();
 
