@@ -124,7 +124,9 @@ public final class BookinfoDemo implements Callable<Integer> {
     public static CommandLine commandLine(BookinfoDemo demo) {
         CommandLine commandLine = new CommandLine(demo);
         List<String> footer = new ArrayList<>(List.of("", "Scenarios:"));
-        footer.addAll(ScenarioSelection.listing(Scenario.builtIn()));
+        // The footer is a format string: a title's "10%" must stay a percent sign.
+        ScenarioSelection.listing(Scenario.builtIn()).forEach(line -> footer.add(line.replace("%", "%%")));
+        footer.add("");
         commandLine.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         commandLine.setParameterExceptionHandler((exception, args) -> {
             CommandLine command = exception.getCommandLine();

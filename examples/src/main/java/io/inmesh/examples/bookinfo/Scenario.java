@@ -216,7 +216,7 @@ public record Scenario(String id, String title, List<RulesDirectory.RuleText> ru
                         "Istio's \"Request Timeouts\" task, with timeout: 0.5s: the page returns in about 1 s instead of 2, "
                                 + "since productpage asks reviews twice, and shows \"" + ProductPage.REVIEWS_UNAVAILABLE + "\".",
                         null, allV1),
-                new Scenario("circuit-breaking", "Circuit breaking: one connection, one pending request to details",
+                new Scenario("circuit-breaking", "Circuit breaking: a connection pool of one on details",
                         rules("virtual-service-all-v1.yaml", "task-circuit-breaking-details.yaml"),
                         List.of(),
                         "Istio's \"Circuit Breaking\" task: with maxConnections: 1 and http1MaxPendingRequests: 1, a call "

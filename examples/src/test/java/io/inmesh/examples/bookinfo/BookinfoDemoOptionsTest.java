@@ -43,8 +43,9 @@ class BookinfoDemoOptionsTest {
         CommandLine commandLine = BookinfoDemo.commandLine(new BookinfoDemo());
         String help = commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF);
 
-        assertThat(help).contains("--scenarios=LIST", "Scenarios:", " 6  fault-delay       Fault injection: ratings delayed 7 s for jason",
-                "10  circuit-breaking  Circuit breaking");
+        assertThat(help).contains("--scenarios=LIST", "Scenarios:", " 2  reviews-90-10     Shift 10% of reviews traffic to v2",
+                " 6  fault-delay       Fault injection: ratings delayed 7 s for jason",
+                "10  circuit-breaking  Circuit breaking: a connection pool of one on details");
     }
 
     @Test

@@ -54,6 +54,6 @@ class ScenarioSelectionTest {
     void theListingShowsNumberIdAndTitle() {
         assertThat(ScenarioSelection.listing(builtIn)).hasSize(10)
                 .startsWith(" 1  all-v1            All users to reviews v1")
-                .endsWith("10  circuit-breaking  Circuit breaking: one connection, one pending request to details");
+                .endsWith("10  circuit-breaking  Circuit breaking: a connection pool of one on details");
     }
 }
