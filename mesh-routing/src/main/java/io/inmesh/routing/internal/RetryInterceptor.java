@@ -1,18 +1,169 @@
 package io.inmesh.routing.internal;
 
+import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.spi.MeshInterceptor;
+import io.inmesh.routing.RetryPolicy;
+import io.inmesh.routing.RouteDecision;
+import io.inmesh.routing.RoutingAttributes;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** TODO(issue 4): being written. */
+/**
+ * The retry step: runs the steps below it (connection pool, endpoint choice, the wire) once per try,
+ * as Envoy's router retries a request.
+ *
+ * <ul>
+ *   <li>The policy is the matched route's {@link RetryPolicy} (Istio's default when the route sets
+ *       none); a try is retried when its response or failure matches {@code retryOn}, at most
+ *       {@code attempts} times.</li>
+ *   <li>Each try may be bounded by {@code perTryTimeout}: a try that has no response headers by then
+ *       is cancelled and counts as a 504 {@code UT} failure, retried under {@code 5xx},
+ *       {@code gateway-error} or {@code reset}, as Envoy retries a per-try timeout.</li>
+ *   <li>Before each retry it waits Envoy's jittered exponential back-off (from 25 ms, at most ten
+ *       times the base) on Reactor's parallel scheduler, the jitter drawn from the injected random.</li>
+ *   <li>A retry needs a slot from the cluster's {@link RetryLimiter}; without one it is not made and
+ *       the last response (or failure) goes back flagged {@code UO}, as Envoy returns the original
+ *       response on {@code upstream_rq_retry_overflow}.</li>
+ *   <li>When the retries run out on a retriable result, the last response (or failure) goes back
+ *       flagged {@code URX}, as Envoy passes the upstream's last response on.</li>
+ *   <li>The {@link AttemptContext} it leaves on the request tells the endpoint step which endpoints
+ *       were tried, so that a retry goes to another one (Istio's previous-hosts predicate).</li>
+ *   <li>Only a request whose body can be sent again is retried: a body of known length up to 1 MiB
+ *       is kept in memory for the call ({@link ReplayableBody}); a longer or chunked body is sent
+ *       once, without retries, as Envoy stops retrying a request that overflowed its buffer.</li>
+ * </ul>
+ *
+ * <p>The route timeout is the timeout step's, above this one: it cancels the try or back-off in
+ * progress. Mirrored copies are never retried.
+ */
 public final class RetryInterceptor implements MeshInterceptor {
 
+    private final RoutingRuntime runtime;
+
     public RetryInterceptor(RoutingRuntime runtime) {
+        this.runtime = runtime;
     }
 
     @Override
     public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
-        return chain.proceed(request);
+        if (Boolean.TRUE.equals(request.attribute(RoutingKeys.MIRRORED))) {
+            return chain.proceed(request);
+        }
+        RouteDecision decision = request.attribute(RoutingAttributes.DECISION);
+        RetryPolicy policy = decision == null ? RetryPolicy.ISTIO_DEFAULT : decision.policy().retries();
+        AttemptContext attempts = new AttemptContext(policy.perTryTimeout(), policy.avoidPreviousHosts());
+        ResolvedCluster cluster = request.attribute(RoutingKeys.CLUSTER);
+        RetryLimiter limiter = cluster == null ? null : cluster.state().retries();
+        if (policy.attempts() == 0) {
+            return tryOnce(chain.proceed(request.withAttribute(RoutingKeys.ATTEMPT, attempts)), policy, cluster);
+        }
+        boolean bodyKeptHere = request.hasBody() && request.attribute(RoutingKeys.BODY) == null;
+        return ReplayableBody.prepare(request).flatMap(prepared -> {
+            Call call = new Call(policy, cluster, limiter, attempts, ReplayableBody.isReplayable(prepared));
+            Mono<MeshResponse> downstream = chain.proceed(prepared.withAttribute(RoutingKeys.ATTEMPT, attempts));
+            return call.attempt(downstream).doFinally(signal -> {
+                call.releaseRetrySlot();
+                ReplayableBody body = prepared.attribute(RoutingKeys.BODY);
+                if (bodyKeptHere && body != null) {
+                    body.release();
+                }
+            });
+        });
+    }
+
+    /** One try of {@code downstream}, bounded by the per-try timeout when there is one. */
+    private static Mono<MeshResponse> tryOnce(Mono<MeshResponse> downstream, RetryPolicy policy, ResolvedCluster cluster) {
+        Duration perTry = policy.perTryTimeout();
+        if (perTry == null) {
+            return downstream;
+        }
+        return downstream.timeout(perTry, Mono.error(() -> new MeshException.UpstreamTimeout("upstream request timeout: no response from "
+                        + (cluster == null ? "the upstream" : cluster.key()) + " within the per-try timeout "
+                        + io.inmesh.core.config.Durations.format(perTry))), Schedulers.parallel())
+                .doOnDiscard(MeshResponse.class, RetryInterceptor::discard);
+    }
+
+    /** Drains and releases the body of a response nobody will read. */
+    private static void discard(MeshResponse response) {
+        response.releaseBody().subscribe(null, error -> { });
+    }
+
+    /** What one try gave: a response or a failure. */
+    private record Outcome(MeshResponse response, Throwable failure) {
+    }
+
+    /** The state of one call across its tries. */
+    private final class Call {
+        private final RetryPolicy policy;
+        private final ResolvedCluster cluster;
+        private final RetryLimiter limiter;
+        private final AttemptContext attempts;
+        private final boolean replayable;
+        /** Whether this call holds one of the cluster's retry slots (from a retry's scheduling until its result). */
+        private final AtomicBoolean holdsRetrySlot = new AtomicBoolean();
+
+        Call(RetryPolicy policy, ResolvedCluster cluster, RetryLimiter limiter, AttemptContext attempts, boolean replayable) {
+            this.policy = policy;
+            this.cluster = cluster;
+            this.limiter = limiter;
+            this.attempts = attempts;
+            this.replayable = replayable;
+        }
+
+        Mono<MeshResponse> attempt(Mono<MeshResponse> downstream) {
+            return tryOnce(downstream, policy, cluster)
+                    .map(response -> new Outcome(response, null))
+                    .onErrorResume(failure -> Mono.just(new Outcome(null, failure)))
+                    .flatMap(outcome -> decide(outcome, downstream));
+        }
+
+        /** Envoy's order: the retry limit first, then the cap on concurrent retries, then the back-off. */
+        private Mono<MeshResponse> decide(Outcome outcome, Mono<MeshResponse> downstream) {
+            // The previous retry's slot is given back before the next one is asked for (Envoy's resetRetry).
+            releaseRetrySlot();
+            boolean retriable = outcome.response != null
+                    ? policy.retriesResponse(outcome.response.status(), outcome.response.headers())
+                    : policy.retriesFailure(outcome.failure);
+            if (!retriable || !replayable) {
+                return result(outcome, null);
+            }
+            if (attempts.retry() >= policy.attempts()) {
+                return result(outcome, ResponseFlag.URX);
+            }
+            if (limiter != null) {
+                if (!limiter.tryAcquire()) {
+                    return result(outcome, ResponseFlag.UO);
+                }
+                holdsRetrySlot.set(true);
+            }
+            if (outcome.response != null) {
+                discard(outcome.response);
+            }
+            attempts.nextRetry();
+            Duration backoff = policy.backoff(attempts.retry(), runtime.rng());
+            return Mono.delay(backoff, Schedulers.parallel()).then(Mono.defer(() -> attempt(downstream)));
+        }
+
+        private Mono<MeshResponse> result(Outcome outcome, ResponseFlag flag) {
+            if (outcome.response != null) {
+                return Mono.just(flag == null ? outcome.response : outcome.response.withFlag(flag));
+            }
+            Throwable failure = outcome.failure;
+            if (flag != null && failure instanceof MeshException mesh) {
+                failure = mesh.withFlag(flag);
+            }
+            return Mono.error(failure);
+        }
+
+        void releaseRetrySlot() {
+            if (limiter != null && holdsRetrySlot.compareAndSet(true, false)) {
+                limiter.release();
+            }
+        }
     }
 }
