@@ -43,6 +43,12 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RetryInterceptor implements MeshInterceptor {
 
+    /**
+     * The header that tells the upstream which try a request is (1 for the first), as Envoy sends it
+     * for Istio, which sets {@code include_request_attempt_count} on every virtual host.
+     */
+    public static final String ATTEMPT_COUNT = "x-envoy-attempt-count";
+
     private final RoutingRuntime runtime;
 
     public RetryInterceptor(RoutingRuntime runtime) {
@@ -60,12 +66,15 @@ public final class RetryInterceptor implements MeshInterceptor {
         ResolvedCluster cluster = request.attribute(RoutingKeys.CLUSTER);
         RetryLimiter limiter = cluster == null ? null : cluster.state().retries();
         if (policy.attempts() == 0) {
-            return tryOnce(chain.proceed(request.withAttribute(RoutingKeys.ATTEMPT, attempts)), policy, cluster);
+            MeshRequest sent = request.withAttribute(RoutingKeys.ATTEMPT, attempts);
+            sent.headers().setInt(ATTEMPT_COUNT, 1);
+            return tryOnce(chain.proceed(sent), policy, cluster);
         }
         boolean bodyKeptHere = request.hasBody() && request.attribute(RoutingKeys.BODY) == null;
         return ReplayableBody.prepare(request).flatMap(prepared -> {
-            Call call = new Call(policy, cluster, limiter, attempts, ReplayableBody.isReplayable(prepared));
-            Mono<MeshResponse> downstream = chain.proceed(prepared.withAttribute(RoutingKeys.ATTEMPT, attempts));
+            MeshRequest sent = prepared.withAttribute(RoutingKeys.ATTEMPT, attempts);
+            Call call = new Call(policy, cluster, limiter, attempts, sent, ReplayableBody.isReplayable(prepared));
+            Mono<MeshResponse> downstream = chain.proceed(sent);
             return call.attempt(downstream).doFinally(signal -> {
                 call.releaseRetrySlot();
                 ReplayableBody body = prepared.attribute(RoutingKeys.BODY);
@@ -103,11 +112,15 @@ public final class RetryInterceptor implements MeshInterceptor {
         private final ResolvedCluster cluster;
         private final RetryLimiter limiter;
         private final AttemptContext attempts;
+        /** The request every try sends; its attempt-count header is set before each try. */
+        private final MeshRequest sent;
         private final boolean replayable;
         /** Whether this call holds one of the cluster's retry slots (from a retry's scheduling until its result). */
         private final AtomicBoolean holdsRetrySlot = new AtomicBoolean();
 
-        Call(RetryPolicy policy, ResolvedCluster cluster, RetryLimiter limiter, AttemptContext attempts, boolean replayable) {
+        Call(RetryPolicy policy, ResolvedCluster cluster, RetryLimiter limiter, AttemptContext attempts, MeshRequest sent,
+                boolean replayable) {
+            this.sent = sent;
             this.policy = policy;
             this.cluster = cluster;
             this.limiter = limiter;
@@ -116,7 +129,10 @@ public final class RetryInterceptor implements MeshInterceptor {
         }
 
         Mono<MeshResponse> attempt(Mono<MeshResponse> downstream) {
-            return tryOnce(downstream, policy, cluster)
+            return Mono.defer(() -> {
+                        sent.headers().setInt(ATTEMPT_COUNT, attempts.retry() + 1);
+                        return tryOnce(downstream, policy, cluster);
+                    })
                     .map(response -> new Outcome(response, null))
                     .onErrorResume(failure -> Mono.just(new Outcome(null, failure)))
                     .flatMap(outcome -> decide(outcome, downstream));

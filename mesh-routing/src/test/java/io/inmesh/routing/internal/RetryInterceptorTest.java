@@ -196,6 +196,7 @@ class RetryInterceptorTest {
         FakeChain chain = new FakeChain((request, n) -> {
             AttemptContext attempt = request.attribute(RoutingKeys.ATTEMPT);
             assertThat(attempt.retry()).isEqualTo(n);
+            assertThat(request.headers().getInt(RetryInterceptor.ATTEMPT_COUNT)).isEqualTo(n + 1);
             assertThat(attempt.avoid("127.0.0.1:1")).isEqualTo(n > 0);
             attempt.tried("127.0.0.1:" + (n + 1));
             return status(n < 2 ? 503 : 200);
