@@ -19,17 +19,22 @@ import reactor.netty.http.server.HttpServer;
 final class ScriptedUpstream implements AutoCloseable {
 
     /** What to do with one request. */
-    record Answer(int status, Duration delay, boolean closeConnection) {
+    record Answer(int status, Duration delay, boolean closeConnection, Duration bodyDelay) {
         static Answer status(int status) {
-            return new Answer(status, Duration.ZERO, false);
+            return new Answer(status, Duration.ZERO, false, Duration.ZERO);
         }
 
         static Answer after(Duration delay, int status) {
-            return new Answer(status, delay, false);
+            return new Answer(status, delay, false, Duration.ZERO);
         }
 
         static Answer resetConnection() {
-            return new Answer(0, Duration.ZERO, true);
+            return new Answer(0, Duration.ZERO, true, Duration.ZERO);
+        }
+
+        /** 200 at once with the first part of the body, the rest after {@code bodyDelay}. */
+        static Answer slowBody(Duration bodyDelay) {
+            return new Answer(200, Duration.ZERO, false, bodyDelay);
         }
     }
 
@@ -64,7 +69,12 @@ final class ScriptedUpstream implements AutoCloseable {
                     }
                     Mono<Void> reply = answer.closeConnection()
                             ? Mono.fromRunnable(() -> response.withConnection(connection -> connection.channel().close()))
-                            : response.status(answer.status()).header("x-served-by", name).sendString(Mono.just(name)).then();
+                            : answer.bodyDelay().isZero()
+                                    ? response.status(answer.status()).header("x-served-by", name).sendString(Mono.just(name)).then()
+                                    : response.status(answer.status()).header("x-served-by", name)
+                                            .sendString(reactor.core.publisher.Flux.concat(Mono.just(name + " starts"),
+                                                    Mono.delay(answer.bodyDelay()).thenReturn(" and ends")))
+                                            .then();
                     return Mono.delay(answer.delay()).then(Mono.defer(() -> {
                         inFlight.decrementAndGet();
                         if (retry) {
@@ -118,6 +128,8 @@ final class ScriptedUpstream implements AutoCloseable {
 
     @Override
     public void close() {
-        server.disposeNow(Duration.ofSeconds(5));
+        // Not a graceful stop: requests a test left hanging (slow answers) would hold it for seconds.
+        server.dispose();
+        server.onDispose().block(Duration.ofSeconds(5));
     }
 }
