@@ -23,7 +23,8 @@ import reactor.core.scheduler.Schedulers;
  *       {@code attempts} times.</li>
  *   <li>Each try may be bounded by {@code perTryTimeout}: a try that has no response headers by then
  *       is cancelled and counts as a 504 {@code UT} failure, retried under {@code 5xx},
- *       {@code gateway-error} or {@code reset}, as Envoy retries a per-try timeout.</li>
+ *       {@code gateway-error} or {@code reset}, as Envoy retries a per-try timeout; the timer runs on
+ *       until the body ends, and a body still streaming when it passes fails with the same error.</li>
  *   <li>Before each retry it waits Envoy's jittered exponential back-off (from 25 ms, at most ten
  *       times the base) on Reactor's parallel scheduler, the jitter drawn from the injected random.</li>
  *   <li>A retry needs a slot from the cluster's {@link RetryLimiter}; without one it is not made and
@@ -85,21 +86,23 @@ public final class RetryInterceptor implements MeshInterceptor {
         });
     }
 
-    /** One try of {@code downstream}, bounded by the per-try timeout when there is one. */
+    /**
+     * One try of {@code downstream}, bounded by the per-try timeout when there is one: from the try's
+     * start until its response body ends, as Envoy's per-try timer runs; past it, the try is cancelled
+     * and fails with 504 {@code UT} (retried only while its response headers have not arrived).
+     */
     private static Mono<MeshResponse> tryOnce(Mono<MeshResponse> downstream, RetryPolicy policy, ResolvedCluster cluster) {
         Duration perTry = policy.perTryTimeout();
         if (perTry == null) {
             return downstream;
         }
-        return downstream.timeout(perTry, Mono.error(() -> new MeshException.UpstreamTimeout("upstream request timeout: no response from "
-                        + (cluster == null ? "the upstream" : cluster.key()) + " within the per-try timeout "
-                        + io.inmesh.core.config.Durations.format(perTry))), Schedulers.parallel())
-                .doOnDiscard(MeshResponse.class, RetryInterceptor::discard);
+        return CallDeadline.bound(downstream, perTry, () -> new MeshException.UpstreamTimeout("upstream request timeout: no response from "
+                + (cluster == null ? "the upstream" : cluster.key()) + " within the per-try timeout "
+                + io.inmesh.core.config.Durations.format(perTry)));
     }
 
-    /** Drains and releases the body of a response nobody will read. */
     private static void discard(MeshResponse response) {
-        response.releaseBody().subscribe(null, error -> { });
+        CallDeadline.discard(response);
     }
 
     /** What one try gave: a response or a failure. */

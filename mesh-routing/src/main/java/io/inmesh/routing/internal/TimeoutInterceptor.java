@@ -8,11 +8,7 @@ import io.inmesh.core.spi.MeshInterceptor;
 import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RoutingAttributes;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The timeout step: the route's {@code timeout} bounds the whole call, every try and back-off of the
@@ -39,49 +35,11 @@ public final class TimeoutInterceptor implements MeshInterceptor {
         }
         ResolvedCluster cluster = request.attribute(RoutingKeys.CLUSTER);
         String target = cluster == null ? request.authority() : cluster.key();
-        Mono<MeshResponse> downstream = chain.proceed(request);
-        return Mono.defer(() -> {
-            Deadline deadline = new Deadline(timeout);
-            return downstream
-                    .timeout(deadline.passed(), Mono.error(() -> timedOut(timeout, target)))
-                    .doOnDiscard(MeshResponse.class, TimeoutInterceptor::discard)
-                    .map(response -> response.withBody(response.body()
-                            .timeout(deadline.passed(), chunk -> deadline.passed(), reactor.core.publisher.Flux.error(() -> timedOut(timeout, target)))
-                            .doFinally(signal -> deadline.cancel())))
-                    .doOnError(error -> deadline.cancel())
-                    .doOnCancel(deadline::cancel);
-        });
+        return CallDeadline.bound(chain.proceed(request), timeout, () -> timedOut(timeout, target));
     }
 
     private static MeshException.UpstreamTimeout timedOut(Duration timeout, String target) {
         return new MeshException.UpstreamTimeout("upstream request timeout: the route timeout " + Durations.format(timeout)
                 + " passed before " + target + " answered in full");
-    }
-
-    private static void discard(MeshResponse response) {
-        response.releaseBody().subscribe(null, error -> { });
-    }
-
-    /**
-     * One call's deadline: a single timer on the parallel scheduler that both the wait for the response
-     * and the body's stream watch, so that a long body does not start a timer per chunk. Cancelled
-     * when the call ends first.
-     */
-    private static final class Deadline {
-        private final Sinks.One<Boolean> passed = Sinks.one();
-        private final Disposable timer;
-
-        Deadline(Duration timeout) {
-            this.timer = Schedulers.parallel().schedule(() -> passed.tryEmitValue(Boolean.TRUE), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-
-        /** Emits when the deadline passes; at once to a late subscriber. */
-        Mono<Boolean> passed() {
-            return passed.asMono();
-        }
-
-        void cancel() {
-            timer.dispose();
-        }
     }
 }

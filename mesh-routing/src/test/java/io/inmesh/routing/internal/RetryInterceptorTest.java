@@ -181,6 +181,21 @@ class RetryInterceptorTest {
     }
 
     @Test
+    void thePerTryTimeoutAlsoBoundsTheBodyOfTheTryThatAnswered() {
+        AtomicBoolean bodyCancelled = new AtomicBoolean();
+        Flux<ByteBuf> endless = Flux.<ByteBuf>never().doOnCancel(() -> bodyCancelled.set(true));
+        FakeChain chain = new FakeChain((request, n) -> Mono.just(MeshResponse.of(200, new io.netty.handler.codec.http.DefaultHttpHeaders(), endless)));
+
+        MeshResponse response = call(chain, FakeChain.routed(null, policy(2, "5xx", Duration.ofMillis(50)), FakeChain.defaultCluster()));
+        MeshException.UpstreamTimeout failure = catchThrowableOfType(MeshException.UpstreamTimeout.class,
+                () -> response.releaseBody().block(WAIT));
+
+        assertThat(failure.flags()).containsExactly(ResponseFlag.UT);
+        assertThat(bodyCancelled).isTrue();
+        assertThat(chain.tries()).as("a response already under way is not retried").isEqualTo(1);
+    }
+
+    @Test
     void everyTryTimesOutThenUtAndUrx() {
         FakeChain chain = new FakeChain((request, n) -> Mono.never());
 
