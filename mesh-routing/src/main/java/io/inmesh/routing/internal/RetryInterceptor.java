@@ -77,7 +77,7 @@ public final class RetryInterceptor implements MeshInterceptor {
             Call call = new Call(policy, cluster, limiter, attempts, sent, ReplayableBody.isReplayable(prepared));
             Mono<MeshResponse> downstream = chain.proceed(sent);
             return call.attempt(downstream).doFinally(signal -> {
-                call.releaseRetrySlot();
+                call.finish();
                 ReplayableBody body = prepared.attribute(RoutingKeys.BODY);
                 if (bodyKeptHere && body != null) {
                     body.release();
@@ -120,6 +120,8 @@ public final class RetryInterceptor implements MeshInterceptor {
         private final boolean replayable;
         /** Whether this call holds one of the cluster's retry slots (from a retry's scheduling until its result). */
         private final AtomicBoolean holdsRetrySlot = new AtomicBoolean();
+        /** Set when the call ends (or is cancelled), so that a slot taken at that moment is given back. */
+        private volatile boolean finished;
 
         Call(RetryPolicy policy, ResolvedCluster cluster, RetryLimiter limiter, AttemptContext attempts, MeshRequest sent,
                 boolean replayable) {
@@ -159,6 +161,10 @@ public final class RetryInterceptor implements MeshInterceptor {
                     return result(outcome, ResponseFlag.UO);
                 }
                 holdsRetrySlot.set(true);
+                if (finished) {
+                    // Cancelled (by the route timeout) while the slot was being taken.
+                    releaseRetrySlot();
+                }
             }
             if (outcome.response != null) {
                 discard(outcome.response);
@@ -177,6 +183,12 @@ public final class RetryInterceptor implements MeshInterceptor {
                 failure = mesh.withFlag(flag);
             }
             return Mono.error(failure);
+        }
+
+        /** The call ended: gives back its retry slot, if it holds one. */
+        void finish() {
+            finished = true;
+            releaseRetrySlot();
         }
 
         void releaseRetrySlot() {
