@@ -4,6 +4,7 @@ import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
+import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.spi.MeshInterceptor;
 import io.inmesh.routing.RetryPolicy;
 import io.inmesh.routing.RouteDecision;
@@ -39,7 +40,8 @@ import reactor.core.scheduler.Schedulers;
  *       once, without retries, as Envoy stops retrying a request that overflowed its buffer.</li>
  * </ul>
  *
- * <p>The route timeout is the timeout step's, above this one: it cancels the try or back-off in
+ * <p>A host the registry does not know is passed through without retries, as Istio's
+ * PassthroughCluster route has none. The route timeout is the timeout step's, above this one: it cancels the try or back-off in
  * progress. Mirrored copies are never retried.
  */
 public final class RetryInterceptor implements MeshInterceptor {
@@ -62,9 +64,9 @@ public final class RetryInterceptor implements MeshInterceptor {
             return chain.proceed(request);
         }
         RouteDecision decision = request.attribute(RoutingAttributes.DECISION);
-        RetryPolicy policy = decision == null ? RetryPolicy.ISTIO_DEFAULT : decision.policy().retries();
-        AttemptContext attempts = new AttemptContext(policy.perTryTimeout(), policy.avoidPreviousHosts());
         ResolvedCluster cluster = request.attribute(RoutingKeys.CLUSTER);
+        RetryPolicy policy = policyOf(decision, cluster, chain);
+        AttemptContext attempts = new AttemptContext(policy.perTryTimeout(), policy.avoidPreviousHosts());
         RetryLimiter limiter = cluster == null ? null : cluster.state().retries();
         if (policy.attempts() == 0) {
             MeshRequest sent = request.withAttribute(RoutingKeys.ATTEMPT, attempts);
@@ -84,6 +86,18 @@ public final class RetryInterceptor implements MeshInterceptor {
                 }
             });
         });
+    }
+
+    private static RetryPolicy policyOf(RouteDecision decision, ResolvedCluster cluster, Chain chain) {
+        if (decision == null) {
+            return RetryPolicy.ISTIO_DEFAULT;
+        }
+        if (decision.outcome() == RouteDecision.Outcome.DEFAULT_ROUTE && cluster != null
+                && chain.snapshot().require(ServiceRegistry.class).service(cluster.host()).isEmpty()) {
+            // A host the registry does not know goes out as Istio's PassthroughCluster, whose route has no retries.
+            return RetryPolicy.NONE;
+        }
+        return decision.policy().retries();
     }
 
     /**
