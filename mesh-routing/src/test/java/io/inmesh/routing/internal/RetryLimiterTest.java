@@ -80,6 +80,10 @@ class RetryLimiterTest {
         load.activeRequests.set(0);
         assertThat(new RetryLimiter(policy(null, new TrafficPolicy.RetryBudget(null, null)), load).limit())
                 .as("Istio's defaults: 20%, at least 3").isEqualTo(3);
+        assertThat(limiter.describe()).isEqualTo("retryBudget 100% of active requests, at least 1");
+        assertThat(policy(null, new TrafficPolicy.RetryBudget(12.5, null)).describeRetryBudget())
+                .as("what the route explainer prints").isEqualTo("12.5% of active requests, at least 3");
+        assertThat(policy(2, null).describeRetryBudget()).isNull();
     }
 
     @Test
