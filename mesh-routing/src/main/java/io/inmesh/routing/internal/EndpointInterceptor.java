@@ -31,6 +31,24 @@ public final class EndpointInterceptor implements MeshInterceptor {
         this.runtime = runtime;
     }
 
+    /**
+     * The endpoints a retry may go to: those not tried yet by the call, as Istio's previous-hosts
+     * retry predicate asks, or all of them when every one was tried. (Envoy re-picks up to 5 times
+     * until it draws an untried host; leaving the tried ones out is the same choice, without the
+     * chance of drawing a tried one 5 times in a row.)
+     */
+    private static List<Endpoint> untried(List<Endpoint> endpoints, int port, AttemptContext attempt) {
+        if (attempt == null) {
+            return endpoints;
+        }
+        List<Endpoint> candidates = endpoints;
+        if (attempt.retry() > 0 && endpoints.size() > 1) {
+            List<Endpoint> fresh = endpoints.stream().filter(each -> !attempt.avoid(each.address() + ":" + each.port(port))).toList();
+            candidates = fresh.isEmpty() ? endpoints : fresh;
+        }
+        return candidates;
+    }
+
     @Override
     public Mono<MeshResponse> intercept(MeshRequest request, Chain chain) {
         ResolvedCluster cluster = request.attribute(RoutingKeys.CLUSTER);
@@ -65,7 +83,11 @@ public final class EndpointInterceptor implements MeshInterceptor {
                     + " port " + port + (subsetLabels.isEmpty() ? ": the service has no endpoint"
                             : ": no endpoint has the labels " + subsetLabels)));
         }
-        Endpoint endpoint = cluster.state().balancer().pick(endpoints);
+        Endpoint endpoint = cluster.state().balancer().pick(untried(endpoints, port, request.attribute(RoutingKeys.ATTEMPT)));
+        AttemptContext attempt = request.attribute(RoutingKeys.ATTEMPT);
+        if (attempt != null) {
+            attempt.tried(endpoint.address() + ":" + endpoint.port(port));
+        }
         return chain.proceed(request.withAttribute(Upstream.KEY, new Upstream(endpoint.address(), endpoint.port(port), cluster.key(),
                 cluster.state().limits().connectionPolicy())));
     }
