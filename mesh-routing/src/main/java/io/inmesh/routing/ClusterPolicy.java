@@ -132,6 +132,20 @@ public record ClusterPolicy(
     }
 
     /**
+     * The retry budget with Istio's defaults filled in, in words ({@code 25% of active requests, at
+     * least 3}); {@code null} when the rule sets none (then {@code http.maxRetries} caps retries, or
+     * inmesh's default budget of 20 %, at least 3, when that is not set either).
+     */
+    public String describeRetryBudget() {
+        if (retryBudget == null) {
+            return null;
+        }
+        double percent = retryBudget.percent() == null ? 20.0 : retryBudget.percent();
+        int floor = retryBudget.minRetryConcurrency() == null ? 3 : retryBudget.minRetryConcurrency();
+        return java.math.BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + "% of active requests, at least " + floor;
+    }
+
+    /**
      * Outlier detection with Istio's defaults filled in, in words; {@code null} when the rule sets none
      * (then no endpoint is ever ejected).
      */

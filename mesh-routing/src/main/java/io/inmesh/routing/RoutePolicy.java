@@ -87,12 +87,15 @@ public record RoutePolicy(
         return equals(DEFAULT);
     }
 
-    /** A percentage as parts per million, as Istio hands it to Envoy; {@code null} is 0. */
+    /**
+     * A percentage as parts per million, exactly as Istio hands it to Envoy: {@code uint32(value *
+     * 10000)}, truncated, so {@code 0.57} (5699.99… per million in doubles) is 5699; {@code null} is 0.
+     */
     static int perMillion(Percent percent) {
         if (percent == null || percent.value() == null) {
             return 0;
         }
-        return (int) Math.round(Math.max(0, Math.min(100, percent.value())) * 10_000);
+        return (int) (Math.max(0, Math.min(100, percent.value())) * 10_000);
     }
 
     /** Whether a draw from {@code random} falls within {@code perMillion} parts per million. */

@@ -145,12 +145,17 @@ public final class Bookinfo implements AutoCloseable {
         return bundledRuleFiles().contains(fileName);
     }
 
-    /** The Istio rule files bundled with the demo. */
+    /**
+     * The Istio rule files bundled with the demo: Istio's Bookinfo samples, unchanged, and
+     * ({@code task-*.yaml}) the rules Istio's task pages give inline, each naming its page.
+     */
     public static List<String> bundledRuleFiles() {
         return List.of("destination-rule-all.yaml", "virtual-service-all-v1.yaml", "virtual-service-reviews-90-10.yaml",
                 "virtual-service-reviews-80-20.yaml", "virtual-service-reviews-jason-v2-v3.yaml",
                 "virtual-service-reviews-50-v3.yaml", "virtual-service-reviews-test-v2.yaml",
-                "virtual-service-ratings-test-delay.yaml");
+                "virtual-service-ratings-test-delay.yaml", "virtual-service-ratings-test-abort.yaml",
+                "task-request-timeouts-reviews-v2.yaml", "task-request-timeouts-ratings-delay.yaml",
+                "task-request-timeouts-reviews-timeout.yaml", "task-circuit-breaking-details.yaml");
     }
 
     /**

@@ -24,12 +24,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * Bookinfo in one JVM: starts Istio's Bookinfo services as mesh servers, applies Istio's own
- * Bookinfo routing rules one after the other, as Istio's request-routing and traffic-shifting tasks
- * do, and after each shows which reviews version answered how many product-page visits.
+ * Bookinfo rules one after the other, as Istio's traffic-management tasks do (request routing,
+ * traffic shifting, fault injection, request timeouts, circuit breaking), and after each shows what
+ * the task says you should see and what the mesh did: which reviews version answered how many
+ * product-page visits, what the page showed and how long it took, or how many calls the circuit
+ * breaker refused.
  *
- * <p>Exit status 0 when every scenario's rules took effect, no visit failed and every share was as
- * its rule says (within 4.5 standard deviations of the binomial distribution), 1 otherwise, 2 for a
- * usage error.
+ * <p>Exit status 0 when every scenario's rules took effect and every scenario showed what Istio's
+ * task says (shares within 4.5 standard deviations of the binomial distribution), 1 otherwise, 2 for
+ * a usage error.
  */
 @Command(name = "bookinfo-demo",
         sortOptions = false,
@@ -39,14 +42,18 @@ import picocli.CommandLine.Spec;
                 + "server with its own mesh, all routed by Istio's own Bookinfo rules, unchanged.",
             "",
             "Applies, in order: all traffic to v1; 90/10 and 80/20 between reviews v1 and v2; jason to v2 and everyone "
-                + "else to v3; 50/50 between v1 and v3; then the files given with --rules. After each, visits the "
-                + "product page and prints the share of each reviews version.",
+                + "else to v3; 50/50 between v1 and v3 (Istio's request-routing and traffic-shifting tasks); a 7 s delay "
+                + "and an HTTP 500 abort on ratings for jason (fault injection); a 2 s delay on ratings, then a 0.5 s "
+                + "timeout on reviews (request timeouts); a connection pool of one on details (circuit breaking); then "
+                + "the files given with --rules. After each, prints what Istio's task says you should see, visits the "
+                + "product page (or calls details at once) and prints what the mesh did.",
             ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0:every scenario's rules took effect, no visit failed, and every share was as its rule says, within chance",
-            "1:some rules were refused or not taken up, some visits failed, or a share was off its rule by more than "
-                + "4.5 standard deviations",
+            "0:every scenario's rules took effect and every scenario showed what Istio's task says, shares within chance",
+            "1:some rules were refused or not taken up, or a scenario did not show what Istio's task says: visits failed or "
+                + "showed another page, took longer, a share was off its rule by more than 4.5 standard deviations, or the "
+                + "circuit breaker did not refuse calls fast",
             "2:usage error"})
 public final class BookinfoDemo implements Callable<Integer> {
 
@@ -62,7 +69,8 @@ public final class BookinfoDemo implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--requests", paramLabel = "N", defaultValue = "1000",
-            description = "Product page visits per scenario and audience (default: ${DEFAULT-VALUE}).")
+            description = "Product page visits per scenario and audience (default: ${DEFAULT-VALUE}); the slow "
+                    + "scenarios (delays, timeouts) make fewer.")
     private int requests;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "32",
@@ -72,6 +80,11 @@ public final class BookinfoDemo implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S",
             description = "Seed of the meshes' weighted picks, for reproducible splits (default: unseeded).")
     private Long seed;
+
+    @Option(names = "--scenarios", paramLabel = "LIST",
+            description = {"The built-in scenarios to run, in the order given: numbers, ranges and ids, comma-separated, "
+                    + "such as 6-10 or fault-delay,circuit-breaking (default: all). The scenarios are listed below."})
+    private String scenarioList;
 
     @Option(names = "--rules", paramLabel = "FILE",
             description = {"Istio rules of your own to apply after the built-in scenarios, as one more scenario: a YAML "
@@ -110,6 +123,11 @@ public final class BookinfoDemo implements Callable<Integer> {
     /** The command line of {@code demo}: a usage error is a short message, a failure one line, on stderr. */
     public static CommandLine commandLine(BookinfoDemo demo) {
         CommandLine commandLine = new CommandLine(demo);
+        List<String> footer = new ArrayList<>(List.of("", "Scenarios:"));
+        // The footer is a format string: a title's "10%" must stay a percent sign.
+        ScenarioSelection.listing(Scenario.builtIn()).forEach(line -> footer.add(line.replace("%", "%%")));
+        footer.add("");
+        commandLine.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         commandLine.setParameterExceptionHandler((exception, args) -> {
             CommandLine command = exception.getCommandLine();
             command.getErr().println("bookinfo-demo: " + exception.getMessage());
@@ -142,9 +160,24 @@ public final class BookinfoDemo implements Callable<Integer> {
         if (only && rules.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--only needs at least one --rules FILE");
         }
-        List<Scenario> scenarios = new ArrayList<>(only ? List.of() : Scenario.builtIn());
+        if (only && scenarioList != null) {
+            throw new ParameterException(spec.commandLine(), "--only runs no built-in scenario; --scenarios " + scenarioList
+                    + " selects some (expected one of the two)");
+        }
+        List<Scenario> builtIn = Scenario.builtIn();
+        List<Integer> numbers;
+        try {
+            numbers = only ? List.of() : ScenarioSelection.parse(scenarioList == null ? "all" : scenarioList, builtIn);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        // Each built-in scenario is shown with its number in the built-in list, so the output matches the README and
+        // --help; the user's rules come after the last built-in one, or from 1 with --only.
+        Map<Integer, Scenario> scenarios = new LinkedHashMap<>();
+        numbers.forEach(number -> scenarios.put(number, builtIn.get(number - 1)));
+        int next = only ? 1 : builtIn.size() + 1;
         for (String given : rules) {
-            scenarios.add(Scenario.custom("Your rules", readRules(given)));
+            scenarios.put(next++, Scenario.custom("Your rules", readRules(given)));
         }
         results.clear();
 
@@ -159,9 +192,8 @@ public final class BookinfoDemo implements Callable<Integer> {
         }
         try (Users users = new Users(bookinfo.productPagePort())) {
             printStart(bookinfo, directory, users, started);
-            for (int i = 0; i < scenarios.size(); i++) {
-                ScenarioResult result = run(i + 1, scenarios.get(i), bookinfo, directory, users);
-                results.add(result);
+            for (Map.Entry<Integer, Scenario> scenario : scenarios.entrySet()) {
+                results.add(run(scenario.getKey(), scenario.getValue(), bookinfo, directory, users));
             }
             printSummary(started);
             if (keepRunning) {
@@ -205,34 +237,81 @@ public final class BookinfoDemo implements Callable<Integer> {
             throws IOException {
         List<String> names = scenario.rules().stream().map(RulesDirectory.RuleText::name).toList();
         out.printf("%n%d. %s (%s)%n", number, scenario.title(), String.join(", ", names));
+        if (scenario.istioSays() != null) {
+            printWrapped("   ", scenario.istioSays());
+        }
         long writing = System.nanoTime();
-        RulesDirectory.Applied applied = directory.apply(scenario.rules());
-        for (Diagnostic diagnostic : applied.diagnostics()) {
-            out.println("   " + diagnostic.format());
-        }
-        if (!applied.accepted()) {
-            out.println("   refused: the rules have errors; the mesh keeps the rules it has");
-            return new ScenarioResult(scenario, "rules refused", null, List.of());
-        }
-        try {
-            RulesDirectory.inForce(bookinfo.meshes(), applied.resources(), TAKE_UP_TIMEOUT).block();
-        } catch (IllegalStateException e) {
-            out.println("   not taken up: " + e.getMessage());
-            return new ScenarioResult(scenario, e.getMessage(), null, List.of());
+        List<String> keys = new ArrayList<>();
+        String problem = apply(scenario.rules(), bookinfo, directory, keys);
+        if (problem != null) {
+            return new ScenarioResult(scenario, problem, null, List.of());
         }
         Duration takeUp = Duration.ofNanos(System.nanoTime() - writing);
         out.printf("   applied %s; in force in all %d meshes after %d ms%n",
-                describe(applied.keys()), bookinfo.meshes().size(), takeUp.toMillis());
+                describe(keys), bookinfo.meshes().size(), takeUp.toMillis());
 
         List<Tally> tallies = new ArrayList<>();
         boolean someoneNamed = scenario.audiences().stream().anyMatch(audience -> audience.endUser() != null);
         for (Scenario.Audience audience : scenario.audiences()) {
+            int visits = audience.visitsOf(requests);
             long visiting = System.nanoTime();
-            Tally tally = users.tally(requests, audience.endUser(), concurrency).block();
+            Tally tally = users.tally(visits, audience.endUser(), Math.min(concurrency, visits)).block();
             tallies.add(tally);
             printTally(audience, audience.endUser() == null && someoneNamed, tally, Duration.ofNanos(System.nanoTime() - visiting));
         }
-        return new ScenarioResult(scenario, null, takeUp, tallies);
+        List<CallTally> rounds = new ArrayList<>();
+        if (scenario.load() != null) {
+            Scenario.Load load = scenario.load();
+            for (Scenario.Round round : load.rounds()) {
+                long calling = System.nanoTime();
+                CallTally calls = Load.run(bookinfo.mesh(load.fromApp()).client(), load.url(), round).block();
+                rounds.add(calls);
+                printRound(load, round, calls, Duration.ofNanos(System.nanoTime() - calling));
+            }
+        }
+        ScenarioResult result = new ScenarioResult(scenario, null, takeUp, tallies, rounds);
+        if (scenario.istioSays() != null) {
+            List<String> problems = result.problems();
+            out.println(problems.isEmpty() ? "   => as Istio's task says" : "   => NOT as Istio's task says:");
+            problems.forEach(line -> out.println("      " + line));
+        }
+        if (!scenario.cleanup().isEmpty()) {
+            List<String> restored = new ArrayList<>();
+            String cleanupProblem = apply(scenario.cleanup(), bookinfo, directory, restored);
+            if (cleanupProblem != null) {
+                return new ScenarioResult(scenario, "clean-up: " + cleanupProblem, takeUp, tallies, rounds);
+            }
+            out.printf("   clean-up: applied %s again%n",
+                    String.join(", ", scenario.cleanup().stream().map(RulesDirectory.RuleText::name).toList()));
+        }
+        return result;
+    }
+
+    /**
+     * Applies {@code texts} one after the other, as {@code kubectl apply -f} of each would, adds the
+     * keys of the resources written to {@code keys}, and waits until every mesh runs on the rules
+     * directory as it then is. Returns why the rules did not take effect, or {@code null}.
+     */
+    private String apply(List<RulesDirectory.RuleText> texts, Bookinfo bookinfo, RulesDirectory directory, List<String> keys)
+            throws IOException {
+        for (RulesDirectory.RuleText text : texts) {
+            RulesDirectory.Applied applied = directory.apply(text);
+            for (Diagnostic diagnostic : applied.diagnostics()) {
+                out.println("   " + diagnostic.format());
+            }
+            if (!applied.accepted()) {
+                out.println("   refused: the rules have errors; the mesh keeps the rules it has");
+                return "rules refused";
+            }
+            applied.keys().stream().filter(key -> !keys.contains(key)).forEach(keys::add);
+        }
+        try {
+            RulesDirectory.inForce(bookinfo.meshes(), directory.resources(), TAKE_UP_TIMEOUT).block();
+        } catch (IllegalStateException e) {
+            out.println("   not taken up: " + e.getMessage());
+            return e.getMessage();
+        }
+        return null;
     }
 
     /** {@code VirtualService productpage, reviews; DestinationRule reviews}: names by kind, namespace only when not default. */
@@ -263,6 +342,10 @@ public final class BookinfoDemo implements Callable<Integer> {
     }
 
     private void printTally(Scenario.Audience audience, boolean others, Tally tally, Duration took) {
+        if (audience.page() != null) {
+            printPages(audience, others, tally, took);
+            return;
+        }
         out.printf("   %s: %d visits, %d failed, %d ms%n", audience.label(others), tally.visits(), tally.failed(), took.toMillis());
         TreeSet<String> versions = new TreeSet<>(audience.expected().keySet());
         versions.addAll(tally.versions().keySet());
@@ -281,26 +364,72 @@ public final class BookinfoDemo implements Callable<Integer> {
             }
             out.println(line);
         }
+        printFailures(tally, "failed");
+    }
+
+    /** An audience that should see one page: what each visit showed, how long visits took, and why a part was missing. */
+    private void printPages(Scenario.Audience audience, boolean others, Tally tally, Duration took) {
+        Scenario.PageExpectation page = audience.page();
+        out.printf(Locale.ROOT, "   %s: %d visits, %d ms; median visit %s, slowest %s%s%n", audience.label(others), tally.visits(),
+                took.toMillis(), time(tally.medianElapsed()), time(tally.slowest()),
+                page.about() == null ? "" : String.format(Locale.ROOT, " (expected about %.1f s%s)", page.about().toNanos() / 1e9,
+                        page.aboutRight(tally.medianElapsed()) ? "" : ", << not so"));
+        for (Map.Entry<String, Integer> shown : tally.shown().entrySet()) {
+            out.printf("     %d x %s%s%n", shown.getValue(), shown.getKey(),
+                    shown.getKey().equals(page.shows()) ? "" : "   << expected " + page.shows());
+        }
+        printFailures(tally, "why");
+    }
+
+    /** {@code 6.05 s} from a second on, {@code 12 ms} below. */
+    static String time(Duration duration) {
+        return duration.compareTo(Duration.ofSeconds(1)) >= 0 ? String.format(Locale.ROOT, "%.2f s", duration.toNanos() / 1e9)
+                : duration.toMillis() + " ms";
+    }
+
+    private void printFailures(Tally tally, String label) {
         int shown = 0;
         for (Map.Entry<String, Integer> failure : tally.failures().entrySet()) {
             if (shown++ == SHOWN_FAILURE_REASONS) {
-                out.printf("     failed: ... and %d other reasons%n", tally.failures().size() - SHOWN_FAILURE_REASONS);
+                out.printf("     %s: ... and %d other reasons%n", label, tally.failures().size() - SHOWN_FAILURE_REASONS);
                 break;
             }
-            out.printf("     failed %dx: %s%n", failure.getValue(), failure.getKey());
+            out.printf("     %s %dx: %s%n", label, failure.getValue(), failure.getKey());
         }
+    }
+
+    private void printRound(Scenario.Load load, Scenario.Round round, CallTally calls, Duration took) {
+        out.printf(Locale.ROOT, "   %s -> %s, %d callers at once, %d calls, %d ms: %s%n", load.fromApp(), load.url(), round.callers(),
+                calls.calls(), took.toMillis(), ScenarioResult.describe(calls.outcomes(), calls.calls()));
+        if (calls.overflowed() > 0) {
+            out.printf(Locale.ROOT, "     the %d calls refused with %s took at most %.1f ms: they failed fast, without queueing%n",
+                    calls.overflowed(), CallTally.OVERFLOW, calls.slowest(CallTally.OVERFLOW).toNanos() / 1e6);
+        }
+    }
+
+    /** {@code text} after {@code indent}, wrapped at about 110 columns. */
+    private void printWrapped(String indent, String text) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > 110) {
+                out.println(line);
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        out.println(line);
     }
 
     private void printSummary(long started) {
         int visits = results.stream().flatMap(result -> result.tallies().stream()).mapToInt(Tally::visits).sum();
-        int failed = results.stream().flatMap(result -> result.tallies().stream()).mapToInt(Tally::failed).sum();
-        long notInForce = results.stream().filter(result -> result.problem() != null).count();
-        long offRule = results.stream().mapToLong(result -> result.offRule().size()).sum();
-        out.printf("%n%d scenario%s, %d visits, %d failed%s%s, %.1f s in all: %s%n", results.size(), results.size() == 1 ? "" : "s",
-                visits, failed,
-                notInForce == 0 ? "" : ", rules of " + notInForce + " not in force",
-                offRule == 0 ? "" : ", " + offRule + " shares off the rule beyond chance",
-                (System.nanoTime() - started) / 1e9, results.stream().allMatch(ScenarioResult::ok) ? "OK" : "FAILED");
+        int calls = results.stream().flatMap(result -> result.rounds().stream()).mapToInt(CallTally::calls).sum();
+        List<String> notAsSaid = results.stream().filter(result -> !result.ok()).map(result -> result.scenario().id()).toList();
+        out.printf(Locale.ROOT, "%n%d scenario%s, %d visits%s, %.1f s in all: %s%n", results.size(), results.size() == 1 ? "" : "s",
+                visits, calls == 0 ? "" : ", " + calls + " calls", (System.nanoTime() - started) / 1e9,
+                notAsSaid.isEmpty() ? "OK" : "FAILED (" + String.join(", ", notAsSaid) + ")");
     }
 
     private void keepRunning(Bookinfo bookinfo, RulesDirectory directory) throws InterruptedException {

@@ -59,18 +59,21 @@ public final class Users implements AutoCloseable {
 
     /** One visit; never fails: a failure is a {@link Visit} that says what went wrong. */
     public Mono<Visit> visit(String endUser) {
-        return http
-                .headers(headers -> {
-                    if (endUser != null) {
-                        headers.set(Calls.END_USER, endUser);
-                    }
-                })
-                .get()
-                .uri(url)
-                .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
-                        .map(text -> Visit.of(response.status().code(), text)))
-                .timeout(VISIT_TIMEOUT)
-                .onErrorResume(failure -> Mono.just(Visit.failed("productpage: " + Calls.describe(failure, VISIT_TIMEOUT))));
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return http
+                    .headers(headers -> {
+                        if (endUser != null) {
+                            headers.set(Calls.END_USER, endUser);
+                        }
+                    })
+                    .get()
+                    .uri(url)
+                    .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+                            .map(text -> Visit.of(response.status().code(), text, started)))
+                    .timeout(VISIT_TIMEOUT)
+                    .onErrorResume(failure -> Mono.just(Visit.failed("productpage: " + Calls.describe(failure, VISIT_TIMEOUT), started)));
+        });
     }
 
     @Override

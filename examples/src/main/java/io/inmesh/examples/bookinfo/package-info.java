@@ -4,7 +4,11 @@
  * {@link io.inmesh.examples.bookinfo.BookinfoDemo} is the command ({@code bin/bookinfo-demo});
  * {@link io.inmesh.examples.bookinfo.Bookinfo} starts the services;
  * {@link io.inmesh.examples.bookinfo.RulesDirectory} changes the watched rules as
- * {@code kubectl apply} changes a cluster; {@link io.inmesh.examples.bookinfo.Users} visits the
- * product page and {@link io.inmesh.examples.bookinfo.Tally} counts which reviews version answered.
+ * {@code kubectl apply} changes a cluster; {@link io.inmesh.examples.bookinfo.Scenario} is one step
+ * of Istio's traffic-management tasks (routing, shifting, fault injection, timeouts, circuit
+ * breaking) with what the task says you should see; {@link io.inmesh.examples.bookinfo.Users} visits
+ * the product page and {@link io.inmesh.examples.bookinfo.Tally} counts which reviews version
+ * answered and what the pages showed; {@link io.inmesh.examples.bookinfo.CallTally} counts the
+ * circuit-breaking scenario's calls.
  */
 package io.inmesh.examples.bookinfo;

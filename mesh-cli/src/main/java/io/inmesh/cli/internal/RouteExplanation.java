@@ -215,6 +215,9 @@ public final class RouteExplanation {
         json.put("loadBalancer", cluster.describeLoadBalancer());
         json.put("connectionPool", cluster.describeConnectionPool());
         json.put("outlierDetection", cluster.describeOutlierDetection());
+        if (cluster.describeRetryBudget() != null) {
+            json.put("retryBudget", cluster.describeRetryBudget());
+        }
         return json;
     }
 
@@ -417,6 +420,9 @@ public final class RouteExplanation {
         }
         if (cluster.describeOutlierDetection() != null) {
             lines.add("       outlier detection: " + cluster.describeOutlierDetection());
+        }
+        if (cluster.describeRetryBudget() != null) {
+            lines.add("       retry budget: " + cluster.describeRetryBudget());
         }
     }
 

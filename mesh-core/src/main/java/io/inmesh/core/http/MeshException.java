@@ -1,18 +1,22 @@
 package io.inmesh.core.http;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A request the mesh could not carry out, as a reactive caller receives it: the HTTP status a
  * plain HTTP client would have got, Envoy's response flag, and a reason that names the host and
  * subset. Cheap to create: it records no stack trace, since the reason says everything.
  */
-public class MeshException extends RuntimeException {
+public class MeshException extends RuntimeException implements Cloneable {
 
     private static final long serialVersionUID = 1L;
 
     private final int status;
     private final ResponseFlag flag;
+    private Set<ResponseFlag> flags;
 
     public MeshException(int status, ResponseFlag flag, String reason) {
         this(status, flag, reason, null);
@@ -22,6 +26,7 @@ public class MeshException extends RuntimeException {
         super(Objects.requireNonNull(reason, "reason"), cause, false, false);
         this.status = status;
         this.flag = Objects.requireNonNull(flag, "flag");
+        this.flags = Set.of(flag);
     }
 
     /** The HTTP status the mesh answers with: 404, 502, 503 or 504 (or an injected fault's status). */
@@ -33,6 +38,35 @@ public class MeshException extends RuntimeException {
         return flag;
     }
 
+    /**
+     * Every flag of this failure: {@link #flag()} first, then those the mesh added on the way back, as
+     * Envoy logs {@code UF,URX} for a connect failure whose retries ran out.
+     */
+    public Set<ResponseFlag> flags() {
+        return flags;
+    }
+
+    /**
+     * This failure with one more flag (such as {@code URX} once retries are exhausted): the same type,
+     * status, reason and cause; {@link #flag()} stays the one that decided the status.
+     */
+    public MeshException withFlag(ResponseFlag more) {
+        Objects.requireNonNull(more, "more");
+        if (flags.contains(more)) {
+            return this;
+        }
+        MeshException copy;
+        try {
+            copy = (MeshException) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+        Set<ResponseFlag> all = new LinkedHashSet<>(flags);
+        all.add(more);
+        copy.flags = Collections.unmodifiableSet(all);
+        return copy;
+    }
+
     /** What happened, naming the host and subset: {@code no healthy upstream for reviews.bookinfo.svc.cluster.local subset v2}. */
     public String reason() {
         return getMessage();
@@ -40,7 +74,8 @@ public class MeshException extends RuntimeException {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + ": " + status + " " + flag + ": " + getMessage();
+        return getClass().getSimpleName() + ": " + status + " " + String.join(",", flags.stream().map(Enum::name).toList())
+                + ": " + getMessage();
     }
 
     /** No route of the VirtualServices for the host matched the request (404, {@code NR}). */

@@ -53,7 +53,11 @@ public final class MeshResponse {
 
     /** The response the mesh answers with instead of the upstream when {@code failure} happens. */
     public static MeshResponse of(MeshException failure) {
-        return text(failure.status(), failure.reason() + "\n").withFlag(failure.flag());
+        MeshResponse response = text(failure.status(), failure.reason() + "\n");
+        for (ResponseFlag flag : failure.flags()) {
+            response = response.withFlag(flag);
+        }
+        return response;
     }
 
     public int status() {

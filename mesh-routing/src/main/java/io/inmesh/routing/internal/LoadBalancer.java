@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (per-endpoint first-seen times and request counts, keyed by {@code address:port}).
  *
  * <p>A retry avoids the endpoints its call already tried, as Istio's retry policy asks of Envoy
- * ({@code previous_hosts} with 5 host-selection retries): the balancer picks again up to 5 times and
- * keeps the last pick when every pick was tried before.
+ * ({@code previous_hosts} with 5 host-selection retries): the balancer picks again up to 5 times;
+ * when every pick was tried before, an endpoint in service not tried yet is taken at random (where
+ * Envoy would keep the last pick), and only when all were tried does the retry go to one again.
  *
  * <p>What a pick depends on (the host set, the endpoints in service, a hash ring or table) is built
  * when the endpoints or the ejections change and reused until they change again.
@@ -117,8 +118,19 @@ public abstract class LoadBalancer {
         for (int selection = 0; selection < HOST_SELECTION_ATTEMPTS; selection++) {
             host = ready.selector.select(hash.value(), selection);
             if (attempt == null || !attempt.avoid(host.key())) {
-                break;
+                return new Pick(host, hash.setCookie());
             }
+        }
+        // Every pick was tried before. Envoy would send the retry there anyway; the mesh promises that a
+        // retry goes elsewhere when an endpoint not tried yet is in service, so it takes one at random.
+        List<UpstreamHost> untried = new ArrayList<>();
+        for (UpstreamHost candidate : ready.candidates) {
+            if (!attempt.avoid(candidate.key())) {
+                untried.add(candidate);
+            }
+        }
+        if (!untried.isEmpty()) {
+            host = untried.get(untried.size() == 1 ? 0 : runtime.rng().nextInt(untried.size()));
         }
         return new Pick(host, hash.setCookie());
     }

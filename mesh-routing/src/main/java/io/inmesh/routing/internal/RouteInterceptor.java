@@ -43,11 +43,12 @@ public final class RouteInterceptor implements MeshInterceptor {
                     + " matches " + request.method() + " " + request.authority() + request.path()));
         }
         HttpRoute route = decision.route();
+        // Envoy applies the route's response header operations to its direct responses and redirects too.
         if (route != null && route.directResponse() != null) {
-            return Mono.just(directResponse(route.directResponse()));
+            return Mono.just(withResponseHeaders(directResponse(route.directResponse()), decision));
         }
         if (route != null && route.redirect() != null) {
-            return Mono.just(redirect(route.redirect(), request));
+            return Mono.just(withResponseHeaders(redirect(route.redirect(), request), decision));
         }
         WeightedDestination destination = decision.pick(runtime.rng());
         if (destination == null) {
@@ -66,6 +67,14 @@ public final class RouteInterceptor implements MeshInterceptor {
                 .build());
     }
 
+    private static MeshResponse withResponseHeaders(MeshResponse response, RouteDecision decision) {
+        if (decision.policy().responseHeaders().isEmpty()) {
+            return response;
+        }
+        RewriteInterceptor.apply(decision.policy().responseHeaders(), response.headers());
+        return response;
+    }
+
     private static MeshResponse directResponse(HttpDirectResponse direct) {
         byte[] body = new byte[0];
         if (direct.body() != null) {
@@ -74,8 +83,12 @@ public final class RouteInterceptor implements MeshInterceptor {
                     : Base64.getDecoder().decode(direct.body().bytes());
         }
         byte[] bytes = body;
-        return MeshResponse.of(direct.status(), new DefaultHttpHeaders().setInt("content-length", bytes.length),
-                Flux.defer(() -> Flux.just(Unpooled.wrappedBuffer(bytes))));
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
+        if (bytes.length > 0) {
+            headers.set("content-type", "text/plain"); // as Envoy's local reply with a body
+        }
+        headers.setInt("content-length", bytes.length);
+        return MeshResponse.of(direct.status(), headers, Flux.defer(() -> Flux.just(Unpooled.wrappedBuffer(bytes))));
     }
 
     /** Envoy's redirect: authority, path and scheme replaced where the rule sets them; 301 by default. */
@@ -87,10 +100,15 @@ public final class RouteInterceptor implements MeshInterceptor {
             port = isDefaultPort(scheme, redirect.port()) ? "" : ":" + redirect.port();
         } else if (redirect.derivePort() == HttpRedirect.RedirectPortSelection.FROM_REQUEST_PORT) {
             port = isDefaultPort(scheme, request.port()) ? "" : ":" + request.port();
-        } else if (redirect.derivePort() == null && redirect.authority() == null) {
-            port = request.authority().equals(request.host()) ? "" : ":" + request.port();
+        } else if (redirect.derivePort() == null && redirect.authority() == null && !request.authority().equals(request.host())) {
+            // Envoy keeps the port the request named, but drops the old scheme's default port when the scheme changes.
+            boolean oldDefault = isDefaultPort(request.scheme(), request.port());
+            port = oldDefault && !scheme.equals(request.scheme()) ? "" : ":" + request.port();
         }
-        String path = redirect.uri() != null ? redirect.uri() : request.pathAndQuery();
+        // Envoy's path_redirect: the request's query string stays unless the new path has its own.
+        String path = redirect.uri() == null ? request.pathAndQuery()
+                : redirect.uri().indexOf('?') >= 0 || request.query() == null ? redirect.uri()
+                : redirect.uri() + "?" + request.query();
         int status = redirect.redirectCode() == null || redirect.redirectCode() == 0 ? 301 : redirect.redirectCode();
         return MeshResponse.of(status,
                 new DefaultHttpHeaders().set("location", scheme + "://" + host + port + path).setInt("content-length", 0),

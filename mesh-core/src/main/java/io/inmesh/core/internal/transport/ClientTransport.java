@@ -1,15 +1,23 @@
 package io.inmesh.core.internal.transport;
 
+import io.inmesh.core.http.ConnectionPolicy;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.Upstream;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyOutbound;
@@ -22,29 +30,97 @@ import reactor.netty.resources.ConnectionProvider;
  * The wire step of the client stack: sends a request to the endpoint the stack chose, over pooled
  * connections, streaming both bodies. The {@code Host} header stays the authority the application
  * called, not the endpoint's address, as a sidecar keeps it.
+ *
+ * <p>Connections are made and kept as the upstream's {@link ConnectionPolicy} says (a DestinationRule's
+ * {@code connectionPool}): connect timeout, idle timeout and requests per connection. Each distinct
+ * policy has its own reactor-netty connection pool, so clusters with equal policies share connections
+ * and a cluster's settings never change another's.
  */
 public final class ClientTransport implements AutoCloseable {
 
-    private final ConnectionProvider pool;
-    private final HttpClient http;
+    /** Requests sent on a connection (over HTTP/2: streams opened on it), for {@code maxRequestsPerConnection}. */
+    private static final AttributeKey<AtomicInteger> REQUESTS_SENT = AttributeKey.valueOf("inmesh.requests-sent");
+
+    /** How often idle connections are looked for at most: often enough for short idle timeouts, rare for long ones. */
+    private static final Duration MIN_EVICTION_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MAX_EVICTION_INTERVAL = Duration.ofSeconds(30);
+
+    private final String name;
+    private final HttpProtocol protocol;
+    private final Map<ConnectionPolicy, Pool> pools = new ConcurrentHashMap<>();
+
+    /** One connection pool and the client that uses it. */
+    private record Pool(ConnectionProvider provider, HttpClient http) {
+    }
 
     /**
-     * @param name names the connection pool in metrics and logs
+     * @param name names the connection pools in metrics and logs
      * @param protocol {@link HttpProtocol#HTTP11}, or {@link HttpProtocol#H2C} for HTTP/2 over cleartext
      *     with prior knowledge
      */
     public ClientTransport(String name, HttpProtocol protocol) {
-        this.pool = ConnectionProvider.builder("inmesh-" + name)
+        this.name = name;
+        this.protocol = protocol;
+    }
+
+    private Pool pool(ConnectionPolicy policy) {
+        Pool pool = pools.get(policy);
+        return pool != null ? pool : pools.computeIfAbsent(policy, this::newPool);
+    }
+
+    private Pool newPool(ConnectionPolicy policy) {
+        long idleMillis = policy.idleTimeout().toMillis();
+        int maxRequests = policy.maxRequestsPerConnection();
+        Duration evictionInterval = policy.idleTimeout().dividedBy(2);
+        evictionInterval = evictionInterval.compareTo(MIN_EVICTION_INTERVAL) < 0 ? MIN_EVICTION_INTERVAL
+                : evictionInterval.compareTo(MAX_EVICTION_INTERVAL) > 0 ? MAX_EVICTION_INTERVAL : evictionInterval;
+        ConnectionProvider provider = ConnectionProvider.builder("inmesh-" + name + "-" + pools.size())
                 .maxConnections(1024)
                 .pendingAcquireMaxCount(-1)
-                .maxIdleTime(Duration.ofSeconds(60))
+                // Envoy closes a connection idle for idleTimeout, and one that has carried
+                // maxRequestsPerConnection requests: a pooled connection is evicted when either holds
+                // (over HTTP/1.1 when it comes back to the pool, over HTTP/2 it opens no more streams).
+                .evictionPredicate((connection, metadata) -> metadata.idleTime() >= idleMillis
+                        || (maxRequests > 0 && requestsSent(connection.channel()) >= maxRequests))
+                .evictInBackground(evictionInterval)
                 .build();
-        this.http = HttpClient.create(pool).protocol(protocol).compress(false).followRedirect(false);
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, policy.connectTimeout().toMillis()));
+        HttpClient http = HttpClient.create(provider)
+                .protocol(protocol)
+                .compress(false)
+                .followRedirect(false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+                .doOnRequest((request, connection) -> {
+                    if (maxRequests > 0) {
+                        countRequest(connection.channel());
+                    }
+                });
+        return new Pool(provider, http);
+    }
+
+    /** The connection a request travels on: the channel itself over HTTP/1.1, the stream's parent over HTTP/2. */
+    private static Channel connectionOf(Channel channel) {
+        return channel.parent() != null ? channel.parent() : channel;
+    }
+
+    private static void countRequest(Channel channel) {
+        Attribute<AtomicInteger> sent = connectionOf(channel).attr(REQUESTS_SENT);
+        AtomicInteger count = sent.get();
+        if (count == null) {
+            sent.setIfAbsent(new AtomicInteger());
+            count = sent.get();
+        }
+        count.incrementAndGet();
+    }
+
+    private static int requestsSent(Channel channel) {
+        AtomicInteger count = connectionOf(channel).attr(REQUESTS_SENT).get();
+        return count == null ? 0 : count.get();
     }
 
     /** Sends {@code request} to {@code upstream}, adding the given extra headers. */
     public Mono<MeshResponse> send(MeshRequest request, Upstream upstream, HttpHeaders extraHeaders) {
-        HttpClient.RequestSender sender = http
+        HttpClient.RequestSender sender = pool(upstream.connection()).http()
                 .headers(headers -> {
                     // set(HttpHeaders) replaces everything; the extra headers are added with setAll.
                     headers.set(request.headers());
@@ -100,6 +176,6 @@ public final class ClientTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.disposeLater().block(Duration.ofSeconds(5));
+        Mono.when(pools.values().stream().map(pool -> pool.provider().disposeLater()).toList()).block(Duration.ofSeconds(5));
     }
 }

@@ -59,9 +59,16 @@ final class DestinationRuleValidator {
         }
         if (policy.loadBalancer() == null && policy.connectionPool() == null && policy.outlierDetection() == null
                 && policy.tls() == null && list(policy.portLevelSettings()).isEmpty() && policy.tunnel() == null
-                && policy.proxyProtocol() == null) {
+                && policy.proxyProtocol() == null && policy.retryBudget() == null) {
             check.error(path, "empty traffic policy",
-                    "at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol");
+                    "at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol, retryBudget");
+        }
+        if (policy.retryBudget() != null) {
+            TrafficPolicy.RetryBudget budget = policy.retryBudget();
+            if (budget.percent() != null && (budget.percent().isNaN() || budget.percent() < 0 || budget.percent() > 100)) {
+                check.error(path + ".retryBudget.percent", FieldChecks.number(budget.percent()), "a percentage 0..100");
+            }
+            check.nonNegative(path + ".retryBudget.minRetryConcurrency", budget.minRetryConcurrency());
         }
         check.atMostOne(path, "tunnel", policy.tunnel(), "proxyProtocol", policy.proxyProtocol());
         settings(check, path, policy.loadBalancer(), policy.connectionPool(), policy.outlierDetection(), policy.tls());

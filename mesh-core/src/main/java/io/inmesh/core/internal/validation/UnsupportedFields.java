@@ -58,7 +58,6 @@ final class UnsupportedFields {
                 new Entry(VIRTUAL_SERVICE, "spec.hosts", null, true, Severity.WARNING, "a VirtualService without hosts (a delegate)", null),
                 warn(VIRTUAL_SERVICE, "spec.http[*].delegate", null),
                 warn(VIRTUAL_SERVICE, "spec.http[*].corsPolicy", null),
-                warn(VIRTUAL_SERVICE, "spec.http[*].rewrite.uriRegexRewrite", null),
                 warn(VIRTUAL_SERVICE, "spec.http[*].match[*].statPrefix", null),
                 reject(VIRTUAL_SERVICE, "spec.http[*].match[*].headers[@request.auth.claims*]", "JWT claim routing",
                         "ignoring the condition would widen the match"),

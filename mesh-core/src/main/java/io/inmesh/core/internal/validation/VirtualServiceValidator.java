@@ -414,7 +414,36 @@ final class VirtualServiceValidator {
                 check.error(regexPath, "match or rewrite missing", "both match and rewrite");
             } else {
                 check.regex(regexPath + ".match", rewrite.uriRegexRewrite().match());
+                substitutionGroups(check, regexPath, rewrite.uriRegexRewrite().match(), rewrite.uriRegexRewrite().rewrite());
             }
+        }
+    }
+
+    /**
+     * Envoy refuses a {@code regex_rewrite} whose substitution names a group ({@code \N}) that the
+     * expression does not have, as RE2 refuses such a rewrite; so does inmesh, rather than send a
+     * literal {@code \N}.
+     */
+    private static void substitutionGroups(FieldChecks check, String path, String match, String substitution) {
+        int groups;
+        try {
+            groups = com.google.re2j.Pattern.compile(match).groupCount();
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return; // reported with the match
+        }
+        int highest = -1;
+        for (int i = 0; i + 1 < substitution.length(); i++) {
+            if (substitution.charAt(i) == '\\') {
+                char next = substitution.charAt(i + 1);
+                if (next >= '0' && next <= '9') {
+                    highest = Math.max(highest, next - '0');
+                }
+                i++;
+            }
+        }
+        if (highest > groups) {
+            check.error(path + ".rewrite", quote(substitution) + " refers to group \\" + highest + " of an expression with "
+                    + groups + " group" + (groups == 1 ? "" : "s"), "references \\0 to \\" + groups);
         }
     }
 

@@ -52,7 +52,31 @@ class DestinationRuleValidationTest {
                 host: reviews
                 trafficPolicy: {}
                 """))).containsExactly(
-                "test.yaml:8:3: error: DestinationRule/ns/test: spec.trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol)");
+                "test.yaml:8:3: error: DestinationRule/ns/test: spec.trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol, retryBudget)");
+    }
+
+    @Test
+    void aTrafficPolicyWithOnlyARetryBudgetIsNotEmpty() {
+        assertThat(diagnostics(document("DestinationRule", """
+                host: reviews
+                trafficPolicy:
+                  retryBudget:
+                    percent: 25
+                    minRetryConcurrency: 5
+                """))).isEmpty();
+    }
+
+    @Test
+    void retryBudgetOutOfRange() {
+        assertThat(diagnostics(document("DestinationRule", """
+                host: reviews
+                trafficPolicy:
+                  retryBudget:
+                    percent: 150
+                    minRetryConcurrency: -1
+                """))).containsExactly(
+                "test.yaml:10:16: error: DestinationRule/ns/test: spec.trafficPolicy.retryBudget.percent: 150 (expected a percentage 0..100)",
+                "test.yaml:11:28: error: DestinationRule/ns/test: spec.trafficPolicy.retryBudget.minRetryConcurrency: -1 (expected an integer >= 0)");
     }
 
     @Test
@@ -409,7 +433,7 @@ class DestinationRuleValidationTest {
                   labels: {version: v1}
                   trafficPolicy: {}
                 """))).containsExactly(
-                "test.yaml:11:5: error: DestinationRule/ns/test: spec.subsets[0].trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol)");
+                "test.yaml:11:5: error: DestinationRule/ns/test: spec.subsets[0].trafficPolicy: empty traffic policy (expected at least one of loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol, retryBudget)");
     }
 
     @Test

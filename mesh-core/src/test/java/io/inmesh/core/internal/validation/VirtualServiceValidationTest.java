@@ -917,8 +917,7 @@ class VirtualServiceValidationTest {
                     uri: /v2
                     uriRegexRewrite: {match: "^/v1/(.*)", rewrite: '/v2/\\1'}
                 """))).containsExactly(
-                "test.yaml:13:7: error: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite: uri and uriRegexRewrite set (expected only one of: uri, uriRegexRewrite)",
-                "test.yaml:13:7: warning: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite: unsupported: uriRegexRewrite is ignored by inmesh");
+                "test.yaml:13:7: error: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite: uri and uriRegexRewrite set (expected only one of: uri, uriRegexRewrite)");
     }
 
     @Test
@@ -934,6 +933,27 @@ class VirtualServiceValidationTest {
     }
 
     @Test
+    void uriRegexRewriteNamingAGroupTheMatchLacks() {
+        assertThat(diagnostics(document("VirtualService", """
+                hosts: [reviews]
+                http:
+                - route:
+                  - destination: {host: reviews}
+                  rewrite:
+                    uriRegexRewrite: {match: "^/v1/(.*)", rewrite: '/v2/\\2'}
+                """))).containsExactly(
+                "test.yaml:12:54: error: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite.rewrite: \"/v2/\\2\" refers to group \\2 of an expression with 1 group (expected references \\0 to \\1)");
+        assertThat(diagnostics(document("VirtualService", """
+                hosts: [reviews]
+                http:
+                - route:
+                  - destination: {host: reviews}
+                  rewrite:
+                    uriRegexRewrite: {match: "^/v1/(.*)", rewrite: '/v2/\\1'}
+                """))).isEmpty();
+    }
+
+    @Test
     void uriRegexRewriteWithoutRewrite() {
         assertThat(diagnostics(document("VirtualService", """
                 hosts: [reviews]
@@ -943,8 +963,7 @@ class VirtualServiceValidationTest {
                   rewrite:
                     uriRegexRewrite: {match: "^/v1/(.*)"}
                 """))).containsExactly(
-                "test.yaml:12:7: error: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite: match or rewrite missing (expected both match and rewrite)",
-                "test.yaml:12:7: warning: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite: unsupported: uriRegexRewrite is ignored by inmesh");
+                "test.yaml:12:7: error: VirtualService/ns/test: spec.http[0].rewrite.uriRegexRewrite: match or rewrite missing (expected both match and rewrite)");
     }
 
     @Test
