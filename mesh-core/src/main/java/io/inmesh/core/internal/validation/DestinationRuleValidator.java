@@ -151,6 +151,9 @@ final class DestinationRuleValidator {
         check.atMostOne(hashPath, "ringHash", hash.ringHash(), "maglev", hash.maglev());
         if (hash.minimumRingSize() != null && hash.minimumRingSize() != 0 && (hash.ringHash() != null || hash.maglev() != null)) {
             check.error(hashPath + ".minimumRingSize", hash.minimumRingSize(), "no minimumRingSize beside ringHash or maglev");
+        } else if (hash.minimumRingSize() != null && hash.minimumRingSize() != 0) {
+            check.warning(hashPath + ".minimumRingSize", hash.minimumRingSize(),
+                    "ringHash.minimumRingSize; minimumRingSize is deprecated (still applied to the ring)");
         }
         if (hash.ringHash() != null) {
             check.nonNegative(hashPath + ".ringHash.minimumRingSize", hash.ringHash().minimumRingSize());

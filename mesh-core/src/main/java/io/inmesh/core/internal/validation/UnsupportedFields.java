@@ -82,7 +82,6 @@ final class UnsupportedFields {
         for (String policy : List.of("spec.trafficPolicy", "spec.subsets[*].trafficPolicy")) {
             for (String level : List.of(policy, policy + ".portLevelSettings[*]")) {
                 rows.add(warn(DESTINATION_RULE, level + ".loadBalancer.localityLbSetting", null));
-                rows.add(warn(DESTINATION_RULE, level + ".loadBalancer.consistentHash.minimumRingSize", "deprecated: use ringHash.minimumRingSize"));
                 rows.add(warn(DESTINATION_RULE, level + ".connectionPool.tcp.tcpKeepalive", null));
                 rows.add(warn(DESTINATION_RULE, level + ".connectionPool.tcp.maxConnectionDuration", null));
                 rows.add(warn(DESTINATION_RULE, level + ".connectionPool.http.h2UpgradePolicy", null));

@@ -212,8 +212,20 @@ class DestinationRuleValidationTest {
                       minimumRingSize: 1024
                       ringHash: {minimumRingSize: 1024}
                 """))).containsExactly(
-                "test.yaml:12:26: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize: 1024 (expected no minimumRingSize beside ringHash or maglev)",
-                "test.yaml:12:26: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize: unsupported: minimumRingSize is ignored by inmesh (deprecated: use ringHash.minimumRingSize)");
+                "test.yaml:12:26: error: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize: 1024 (expected no minimumRingSize beside ringHash or maglev)");
+    }
+
+    @Test
+    void deprecatedMinimumRingSizeAloneIsAppliedWithAWarning() {
+        assertThat(diagnostics(document("DestinationRule", """
+                host: reviews
+                trafficPolicy:
+                  loadBalancer:
+                    consistentHash:
+                      useSourceIp: true
+                      minimumRingSize: 2048
+                """))).containsExactly(
+                "test.yaml:12:26: warning: DestinationRule/ns/test: spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize: 2048 (expected ringHash.minimumRingSize; minimumRingSize is deprecated (still applied to the ring))");
     }
 
     @Test
