@@ -127,6 +127,7 @@ public final class Mesh implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, () -> "refused new rules from " + source.describe() + " ("
                     + result.errorCount() + " errors); keeping version " + current.get().version() + ":\n"
                     + String.join("\n", result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList()));
+            source.outcome(result, false, result.diagnostics());
             return;
         }
         MeshSnapshot next;
@@ -134,12 +135,15 @@ public final class Mesh implements AutoCloseable {
             next = compile(result.config());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "could not compile new rules; keeping version " + current.get().version(), e);
+            source.outcome(result, false, List.of(new Diagnostic(io.inmesh.core.config.Severity.ERROR,
+                    io.inmesh.core.config.SourceLocation.of(source.describe()), null, null, "internal error while compiling the rules: " + e)));
             return;
         }
         lastRejection.set(List.of());
         current.set(next);
         snapshots.tryEmitNext(next);
         ready.tryEmitValue(next);
+        source.outcome(result, true, result.diagnostics());
     }
 
     private MeshSnapshot compile(MeshConfig config) {

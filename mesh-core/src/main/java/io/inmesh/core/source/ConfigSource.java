@@ -1,6 +1,8 @@
 package io.inmesh.core.source;
 
+import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
+import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
@@ -16,6 +18,19 @@ public interface ConfigSource extends AutoCloseable {
      * diagnostics that say why not. Emissions never happen on an event-loop thread.
      */
     Flux<MeshConfig.LoadResult> updates();
+
+    /**
+     * What the mesh did with an emission of {@link #updates()}: called once per emission, after the
+     * mesh swapped the rules in ({@code applied}) or refused them and kept its previous rules. A
+     * remote source reports it to its server; the default does nothing. Called on the thread that
+     * delivered the emission; must not block or throw.
+     *
+     * @param result the emission, the same instance {@link #updates()} delivered
+     * @param applied whether the rules are now in force
+     * @param diagnostics why they were refused, or the warnings that came with them
+     */
+    default void outcome(MeshConfig.LoadResult result, boolean applied, List<Diagnostic> diagnostics) {
+    }
 
     /** A name for logs and diagnostics, such as the watched directory. */
     String describe();
