@@ -259,7 +259,10 @@ public final class ControlPlaneConfigSource implements ConfigSource {
             }
             String body = ProtocolJson.report(workload.namespace(), workload.name(), instance, version.version(), version.hash(),
                     applied, diagnostics);
-            reports.add(postReport(version, body).subscribe());
+            // Each report leaves the composite when done, so that a long-lived source does not accumulate them.
+            Disposable.Swap report = Disposables.swap();
+            reports.add(report);
+            report.update(postReport(version, body).doFinally(signal -> reports.remove(report)).subscribe());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not report to " + describe(), e);
         }

@@ -159,6 +159,16 @@ class ControlPlaneConfigSourceIT {
     }
 
     @Test
+    void aReportThatFailsIsRetriedAFewTimes() {
+        controlPlane.failReports(2);
+        controlPlane.publish(reviews("reviews", 1));
+        mesh(connect(options()));
+
+        await().atMost(PATIENCE).until(() -> controlPlane.reports().stream().anyMatch(r -> r.is("ACK", 1)));
+        assertThat(controlPlane.reportAttempts()).isEqualTo(3);
+    }
+
+    @Test
     void aMalformedEventIsNackedByItsIdAndTheRulesStay() {
         controlPlane.publish(reviews("reviews", 1));
         Mesh mesh = mesh(connect(options()));

@@ -59,6 +59,8 @@ final class FakeControlPlane implements AutoCloseable {
     private final List<StreamRequest> streams = new CopyOnWriteArrayList<>();
     private final List<Report> reports = new CopyOnWriteArrayList<>();
     private final List<Stream> open = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger reportAttempts = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int failingReports;
     private volatile String token;
     private volatile int status = 200;
     private volatile String errorBody = "";
@@ -103,6 +105,9 @@ final class FakeControlPlane implements AutoCloseable {
                         })
                         .post("/v1/reports", (request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
                                 .flatMap(json -> {
+                                    if (reportAttempts.incrementAndGet() <= failingReports) {
+                                        return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send().then();
+                                    }
                                     reports.add(new Report(json));
                                     return response.status(HttpResponseStatus.NO_CONTENT).send().then();
                                 })))
@@ -142,6 +147,15 @@ final class FakeControlPlane implements AutoCloseable {
 
     int openStreams() {
         return open.size();
+    }
+
+    /** The first {@code count} report attempts get a 503. */
+    void failReports(int count) {
+        this.failingReports = count;
+    }
+
+    int reportAttempts() {
+        return reportAttempts.get();
     }
 
     void requireToken(String token) {
