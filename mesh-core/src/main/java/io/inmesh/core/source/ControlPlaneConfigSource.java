@@ -152,7 +152,7 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     }
 
     /** One connection attempt, for tests and logs: where, after which delay, and why that delay. */
-    record Attempt(URI url, long delayMillis, String reason, String lastEventId) {
+    record Attempt(URI url, long delayMillis, String reason) {
     }
 
     /** What the source remembers of an emitted version until the mesh says what it did with it. */
@@ -304,10 +304,10 @@ public final class ControlPlaneConfigSource implements ConfigSource {
             return;
         }
         URI url = urls.get(urlIndex);
-        String lastEventId = lastAppliedId;
-        attempts.add(new Attempt(url, delayMillis, reason, lastEventId));
+        attempts.add(new Attempt(url, delayMillis, reason));
+        // Last-Event-ID is read when the request is made: the mesh may apply a version during the delay.
         Mono<Void> attempt = Mono.delay(Duration.ofMillis(delayMillis), Schedulers.parallel())
-                .then(stream(url, lastEventId));
+                .then(Mono.defer(() -> stream(url, lastAppliedId)));
         connection.update(attempt.subscribe(null, this::streamFailed, this::streamEnded));
     }
 
@@ -320,7 +320,11 @@ public final class ControlPlaneConfigSource implements ConfigSource {
         URI url = urls.get(urlIndex);
         if (error instanceof RejectedException) {
             LOG.log(System.Logger.Level.WARNING, () -> "the control plane " + url + " refused the rules stream: " + error.getMessage());
-            reconnect(backoff.afterRejection(), error.getMessage());
+            long delay;
+            synchronized (lock) {
+                delay = backoff.afterRejection();
+            }
+            reconnect(delay, error.getMessage());
         } else if (error instanceof TimeoutException) {
             LOG.log(System.Logger.Level.WARNING, () -> "no event or heartbeat from " + url + " for "
                     + options.deadStreamAfter.toMillis() + " ms; reconnecting");
