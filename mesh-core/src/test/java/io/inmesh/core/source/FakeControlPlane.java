@@ -105,6 +105,9 @@ final class FakeControlPlane implements AutoCloseable {
                         })
                         .post("/v1/reports", (request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
                                 .flatMap(json -> {
+                                    if (token != null && !("Bearer " + token).equals(request.requestHeaders().get("Authorization"))) {
+                                        return response.status(HttpResponseStatus.UNAUTHORIZED).send().then();
+                                    }
                                     if (reportAttempts.incrementAndGet() <= failingReports) {
                                         return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send().then();
                                     }
