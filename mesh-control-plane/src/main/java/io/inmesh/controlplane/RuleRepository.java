@@ -63,6 +63,8 @@ public final class RuleRepository implements AutoCloseable {
     private volatile PublishedRules current;
     private volatile Refusal lastRefusal;
     private long lastVersion;
+    /** The hash of the refused content while it is what the directory holds: a touch does not refuse it again. */
+    private String refusedOnDisk;
     private boolean closed;
 
     /**
@@ -182,13 +184,16 @@ public final class RuleRepository implements AutoCloseable {
             }
             PublishedRules previous = current;
             if (previous != null && previous.hash().equals(read.hash())) {
+                refusedOnDisk = null; // back to the published content: the same bad edit again is a new refusal
                 return;
             }
-            Refusal refused = lastRefusal;
+            if (read.hash().equals(refusedOnDisk)) {
+                return;
+            }
             MeshConfig.LoadResult result = read.result();
             if (!result.isValid()) {
                 refuse(new Refusal(Refusal.Reason.INVALID, settings.clock().instant(), read.hash(), result.diagnostics(),
-                        keptVersion()), refused);
+                        keptVersion()));
                 return;
             }
             long before = previous == null ? 0 : routesAndDestinations(previous.config()).size();
@@ -200,9 +205,10 @@ public final class RuleRepository implements AutoCloseable {
                                 + " has " + before + " (" + removed + ") (expected: at least one, or the repository's"
                                 + " allowRemovingAllRoutes option to publish an empty mesh)");
                 refuse(new Refusal(Refusal.Reason.REMOVES_ALL_ROUTES, settings.clock().instant(), read.hash(), List.of(why),
-                        keptVersion()), refused);
+                        keptVersion()));
                 return;
             }
+            refusedOnDisk = null;
             PublishedRules next = new PublishedRules(++lastVersion, read.hash(), settings.clock().instant(), read.documents(),
                     result.config());
             current = next;
@@ -215,11 +221,8 @@ public final class RuleRepository implements AutoCloseable {
         }
     }
 
-    private void refuse(Refusal refusal, Refusal previousRefusal) {
-        if (previousRefusal != null && previousRefusal.hash().equals(refusal.hash())
-                && previousRefusal.reason() == refusal.reason() && previousRefusal.keptVersion() == refusal.keptVersion()) {
-            return; // the same content seen again (a touch): one refusal, at the time it first happened
-        }
+    private void refuse(Refusal refusal) {
+        refusedOnDisk = refusal.hash();
         lastRefusal = refusal;
         LOG.log(System.Logger.Level.WARNING, () -> "refused the rules in " + directory + " (" + refusal.reason() + ", "
                 + refusal.errorCount() + " errors); "

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The repository against a real directory and the platform's watch service. Waits are awaits on
@@ -127,6 +128,73 @@ class RuleRepositoryIT {
         await().atMost(PATIENCE).until(() -> seen.size() == 2);
         assertThat(seen.get(1).version()).isEqualTo(2);
         assertThat(repository.lastRefusal()).contains(refusal);
+    }
+
+    @Test
+    void aRefusedEditSeenAgainIsOneRefusalButTheSameEditAfterARevertIsANewOne() throws IOException {
+        String good = virtualService("bookinfo", "reviews", "reviews", 50);
+        String bad = virtualService("bookinfo", "reviews", "reviews", 150);
+        Path file = write("reviews.yaml", good);
+        RuleRepository repository = open(RuleRepository.Settings.DEFAULTS.withClock(new TickingClock()));
+        List<PublishedRules> seen = record(repository);
+
+        Files.writeString(file, bad);
+        await().atMost(PATIENCE).until(() -> repository.lastRefusal().isPresent());
+        Refusal first = repository.lastRefusal().orElseThrow();
+
+        // The same bad bytes again, after a passing extra file that makes the directory be read again:
+        // still the first refusal, with its time.
+        Files.writeString(dir.resolve("unrelated.yml"), "# a comment only\n");
+        Files.delete(dir.resolve("unrelated.yml"));
+        Files.writeString(file, bad);
+        await().during(Duration.ofMillis(1200)).atMost(PATIENCE).until(() -> repository.lastRefusal().orElseThrow() == first);
+
+        // Reverted (nothing to publish: the published bytes), then the same bad edit: a new refusal.
+        Files.writeString(file, good);
+        Path marker = write("marker/dr.yaml", destinationRule("bookinfo", "marker", "marker"));
+        await().atMost(PATIENCE).until(() -> seen.size() == 2); // publishing forgets the refused content
+        Files.delete(marker);
+        await().atMost(PATIENCE).until(() -> seen.size() == 3);
+        Files.writeString(file, bad);
+        await().atMost(PATIENCE).until(() -> repository.lastRefusal().orElseThrow() != first);
+        Refusal second = repository.lastRefusal().orElseThrow();
+        assertThat(second.hash()).isEqualTo(first.hash());
+        assertThat(second.at()).isAfter(first.at());
+        assertThat(second.keptVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void versionsAreDeliveredOffTheEventLoops() throws IOException {
+        Path file = write("reviews.yaml", virtualService("bookinfo", "reviews", "reviews", 50));
+        RuleRepository repository = open(RuleRepository.Settings.DEFAULTS);
+        List<Boolean> nonBlocking = new CopyOnWriteArrayList<>();
+        Disposable subscription = repository.versions().subscribe(v -> nonBlocking.add(Schedulers.isInNonBlockingThread()));
+        closeables.add(subscription::dispose);
+
+        Files.writeString(file, virtualService("bookinfo", "reviews", "reviews", 70));
+
+        await().atMost(PATIENCE).until(() -> nonBlocking.size() == 2);
+        assertThat(nonBlocking).containsOnly(false);
+    }
+
+    /** A clock one millisecond further at each reading, so that times tell readings apart. */
+    private static final class TickingClock extends java.time.Clock {
+        private final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.incrementAndGet());
+        }
     }
 
     @Test
