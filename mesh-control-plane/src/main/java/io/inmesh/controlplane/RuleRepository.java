@@ -138,8 +138,11 @@ public final class RuleRepository implements AutoCloseable {
 
     /**
      * The published versions: the current one at once (when there is one), then each later one, in
-     * version order, until {@link #close()}, which completes the flux. Hot and shared; a slow
-     * subscriber may miss intermediate versions but always ends up with the latest one.
+     * version order, until {@link #close()}, which completes the flux. Hot and shared. The current
+     * version is replayed on the subscribing thread; later ones arrive on the thread that read the
+     * directory (a {@code boundedElastic} thread, never an event loop), which reads nothing more until
+     * the subscribers return: a subscriber with slow work should {@code publishOn} its own scheduler,
+     * and one that only needs the newest version should add {@code onBackpressureLatest()}.
      */
     public Flux<PublishedRules> versions() {
         return published.asFlux();
