@@ -137,6 +137,7 @@ class WorkloadScopeTest {
 
         assertThat(scoped.version()).isEqualTo(7);
         assertThat(scoped.hash()).isEqualTo(rules.hash());
+        assertThat(scoped.publishedAt()).isEqualTo(java.time.Instant.EPOCH);
         assertThat(scoped.workload()).isEqualTo(SHOP_IN_SHOP);
         assertThat(scoped.documents()).containsExactly(documents.get(2));
         assertThat(WorkloadScope.select(rules, PRODUCTPAGE_IN_BOOKINFO).documents()).containsExactly(documents.get(0), documents.get(2));
