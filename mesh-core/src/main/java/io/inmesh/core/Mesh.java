@@ -333,14 +333,18 @@ public final class Mesh implements AutoCloseable {
         }
 
         /**
-         * The workload, outbound traffic policy and rule files of {@code settings} (read from
-         * {@code mesh.yaml} or the environment); the rule files are watched for changes.
+         * The workload, outbound traffic policy, rule files and last-good-rules file of
+         * {@code settings} (read from {@code mesh.yaml} or the environment); the rule files are
+         * watched for changes.
          */
         public Builder settings(MeshSettings settings) {
             workload(settings.workload());
             outboundTrafficPolicy(settings.outboundTrafficPolicy());
             if (!settings.configPaths().isEmpty()) {
                 configSource(io.inmesh.core.source.FileConfigSource.watch(settings.configPaths()));
+            }
+            if (settings.lastGoodRules() != null) {
+                lastGoodRules(settings.lastGoodRules());
             }
             return this;
         }
