@@ -2,12 +2,12 @@ package io.inmesh.core;
 
 import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
+import io.inmesh.core.config.SourceDocument;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.PeerIdentity;
 import io.inmesh.core.http.Upstream;
-import io.inmesh.core.config.SourceDocument;
 import io.inmesh.core.internal.chain.InterceptorChain;
 import io.inmesh.core.internal.source.RuleStore;
 import io.inmesh.core.internal.transport.ClientTransport;
@@ -361,7 +361,8 @@ public final class Mesh implements AutoCloseable {
          * writes only the latest), and at start-up the mesh serves the rules found there at once,
          * until its config source delivers valid ones. A missing, truncated or corrupted file is
          * logged and ignored: the mesh then starts without rules, as it would without this option.
-         * The directory is created when it does not exist.
+         * The directory is created when it does not exist. {@link #build()} reads the file, so
+         * build the mesh off event loops, as its other start-up work requires anyway.
          */
         public Builder lastGoodRules(Path file) {
             this.lastGoodRules = Objects.requireNonNull(file, "file");

@@ -151,6 +151,27 @@ class MeshLastGoodRulesTest {
     }
 
     @Test
+    void anInvalidFirstDeliveryLeavesTheRestoredRulesInForce() {
+        PushedSource source = new PushedSource();
+        mesh(source);
+        source.push("a.yaml", virtualService("reviews", 9080));
+        String version = meshes.get(0).rulesStatus().version();
+        awaitStored(version);
+        meshes.get(0).close();
+
+        PushedSource later = new PushedSource();
+        Mesh mesh = mesh(later);
+        MeshSnapshot restored = mesh.snapshot();
+        later.push("a.yaml", virtualService("reviews", 0));
+
+        assertThat(mesh.lastRejection()).isNotEmpty();
+        assertThat(mesh.snapshot()).isSameAs(restored);
+        assertThat(mesh.rulesStatus().origin()).isEqualTo(RulesStatus.Origin.RESTORED);
+        assertThat(mesh.rulesStatus().version()).isEqualTo(version);
+        assertThat(stored().orElseThrow().version()).isEqualTo(version);
+    }
+
+    @Test
     void theSameRulesDeliveredAgainConfirmThemWithoutANewSnapshot() {
         PushedSource source = new PushedSource();
         Mesh mesh = mesh(source);
