@@ -197,9 +197,10 @@ class ControlPlaneIT {
                 .filter(d -> d.get("severity").asText().equals("error")).findFirst().orElseThrow();
         assertThat(diagnostic.get("source").asText()).endsWith("reviews.yaml");
         assertThat(diagnostic.get("line").asInt()).isPositive();
-        assertThat(diagnostic.get("field").asText() + ": " + diagnostic.get("message").asText()).matches("spec\\.http\\[0]\\.route\\[\\d]\\.weight: .*expected.*");
+        assertThat(diagnostic.get("field").asText() + ": " + diagnostic.get("message").asText())
+                .matches("spec\\.http\\[0]\\.route\\[\\d]\\.weight: .*expected.*");
         assertThat(status.get("version").asLong()).isEqualTo(1);
-        assertThat(status.get("version").asLong()).isEqualTo(1);
+        assertThat(diagnostic.get("resource").asText()).isEqualTo("VirtualService/bookinfo/reviews");
 
         // Nothing was sent for the refused edit: the next event the stream gets is the next valid version.
         Files.writeString(rules.resolve("bookinfo/reviews.yaml"), RuleFiles.virtualService("bookinfo", "reviews", "reviews", 70));
