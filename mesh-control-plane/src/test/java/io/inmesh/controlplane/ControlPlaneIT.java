@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -289,6 +290,51 @@ class ControlPlaneIT {
         assertThatThrownBy(() -> ControlPlane.builder(rules).host("0.0.0.0").build().start())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("0.0.0.0").hasMessageContaining("token");
+    }
+
+    @Test
+    void listensBeyondLoopbackWithAToken() throws IOException {
+        Files.writeString(rules.resolve("reviews.yaml"), RuleFiles.virtualService("bookinfo", "reviews", "reviews", 80));
+        ControlPlane controlPlane = start(ControlPlane.builder(rules).host("0.0.0.0").token("t"));
+        URI loopback = URI.create("http://127.0.0.1:" + controlPlane.port());
+
+        assertThat(Http.get(loopback, "/status", Map.of()).status()).isEqualTo(401);
+        assertThat(Http.get(loopback, "/status", Map.of("Authorization", "Bearer t")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void statusForgetsWorkloadsNeitherConnectedNorSeenForAnHour() throws IOException {
+        Files.writeString(rules.resolve("reviews.yaml"), RuleFiles.virtualService("bookinfo", "reviews", "reviews", 80));
+        MutableClock clock = new MutableClock();
+        ControlPlane controlPlane = start(ControlPlane.builder(rules).clock(clock));
+        String hash = controlPlane.repository().current().orElseThrow().hash();
+        SseStream connected = stream(controlPlane, PRODUCTPAGE);
+        connected.await(Duration.ofSeconds(2), e -> isRules(e, 1));
+        assertThat(Http.post(controlPlane.uri(), "/v1/reports",
+                "{\"namespace\":\"other\",\"name\":\"gone\",\"version\":1,\"hash\":\"" + hash + "\",\"status\":\"ACK\"}").status())
+                .isEqualTo(204);
+        JsonNode both = status(controlPlane).get("workloads");
+        assertThat(both).hasSize(2);
+        assertThat(both.get(1).get("instance").asText()).as("instance defaults to the name").isEqualTo("gone");
+        assertThat(both.get(1).get("connected").asBoolean()).isFalse();
+        assertThat(both.get(1).get("status").asText()).isEqualTo("ACK");
+        assertThat(both.get(1).get("lastSeen").asText()).isEqualTo(clock.instant().toString());
+
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(status(controlPlane).get("workloads")).hasSize(2);
+        clock.advance(Duration.ofMinutes(2));
+        JsonNode left = status(controlPlane).get("workloads");
+        assertThat(left).hasSize(1);
+        assertThat(left.get(0).get("name").asText()).as("connected workloads stay").isEqualTo("productpage-v1");
+    }
+
+    @Test
+    void aHeaderOver8KiBIsRefused() throws IOException {
+        ControlPlane controlPlane = startWithBookinfo();
+
+        Http.Response response = Http.get(controlPlane.uri(), "/status", Map.of("X-Padding", "x".repeat(9000)));
+
+        assertThat(response.status()).isIn(400, 413, 431);
     }
 
     @Test

@@ -93,8 +93,10 @@ public final class HttpApi {
         String lastEventId = request.requestHeaders().get("Last-Event-ID");
         AtomicBoolean first = new AtomicBoolean(true);
 
-        // switchMap drops a version that a newer one superseded before it could be written (a slow
-        // workload gets the newest, nothing piles up), and starts the heartbeat timer again after each write.
+        // A slow workload gets the newest version and nothing piles up: switchMap (which does not prefetch)
+        // requests a rendered version only when the connection's send queue has room, and a newer version
+        // cancels one not yet handed over. That queue (reactor-netty's, bounded) and Netty's outbound buffer
+        // are all that is held per stream. After each write the heartbeat timer starts again.
         Flux<Outgoing> events = repository.versions().map(Optional::of).startWith(Optional.empty())
                 .switchMap(version -> version
                         .map(rules -> Mono.fromCallable(() -> render(rules, workload, first.getAndSet(false) ? lastEventId : null))
