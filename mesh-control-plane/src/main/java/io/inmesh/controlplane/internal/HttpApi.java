@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -93,17 +95,10 @@ public final class HttpApi {
         String lastEventId = request.requestHeaders().get("Last-Event-ID");
         AtomicBoolean first = new AtomicBoolean(true);
 
-        // A slow workload gets the newest version and nothing piles up: switchMap (which does not prefetch)
-        // requests a rendered version only when the connection's send queue has room, and a newer version
-        // cancels one not yet handed over. That queue (reactor-netty's, bounded) and Netty's outbound buffer
-        // are all that is held per stream. After each write the heartbeat timer starts again.
-        Flux<Outgoing> events = repository.versions().map(Optional::of).startWith(Optional.empty())
-                .switchMap(version -> version
-                        .map(rules -> Mono.fromCallable(() -> render(rules, workload, first.getAndSet(false) ? lastEventId : null))
-                                .subscribeOn(Schedulers.parallel())
-                                .flux())
-                        .orElse(Flux.empty())
-                        .concatWith(heartbeats()));
+        Flux<Outgoing> events = newestThenHeartbeats(repository.versions(),
+                rules -> Mono.fromCallable(() -> render(rules, workload, first.getAndSet(false) ? lastEventId : null))
+                        .subscribeOn(Schedulers.parallel()),
+                this::heartbeats);
 
         response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -120,6 +115,18 @@ public final class HttpApi {
                     return response.send(writes, buffer -> true).then();
                 })
                 .doFinally(signal -> workloads.disconnected(id));
+    }
+
+    /**
+     * Each version rendered, each followed by heartbeats until the next. A slow workload gets the newest
+     * version and nothing piles up: switchMap (which does not prefetch) asks for a rendered version only
+     * when there is demand downstream (room in the connection's bounded send queue), and a newer version
+     * cancels one not yet taken. Heartbeats also run before the first version, while none is published.
+     */
+    static <T> Flux<T> newestThenHeartbeats(Flux<PublishedRules> versions, Function<PublishedRules, Mono<T>> render,
+                                            Supplier<Flux<T>> heartbeats) {
+        return versions.map(Optional::of).startWith(Optional.empty())
+                .switchMap(version -> version.map(render).map(Mono::flux).orElse(Flux.empty()).concatWith(heartbeats.get()));
     }
 
     private Flux<Outgoing> heartbeats() {
