@@ -42,6 +42,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Builder settings;
     private RuleRepository repository;
+    private HttpApi api;
     private DisposableServer server;
     private boolean closed;
 
@@ -70,7 +71,7 @@ public final class ControlPlane implements AutoCloseable {
         requireTokenUnlessLoopback(settings.host, settings.token);
         repository = RuleRepository.open(settings.rules, settings.repository.withClock(settings.clock));
         try {
-            HttpApi api = new HttpApi(repository, settings.clock, settings.heartbeat, settings.token);
+            api = new HttpApi(repository, settings.clock, settings.heartbeat, settings.token);
             server = HttpServer.create()
                     .host(settings.host)
                     .port(settings.port)
@@ -137,6 +138,9 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        if (api != null) {
+            api.close();
+        }
         if (server != null) {
             server.disposeNow(Duration.ofSeconds(5));
         }

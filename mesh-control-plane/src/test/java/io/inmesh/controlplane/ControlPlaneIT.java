@@ -338,6 +338,17 @@ class ControlPlaneIT {
     }
 
     @Test
+    void closingTheControlPlaneEndsOpenStreams() throws IOException {
+        ControlPlane controlPlane = startWithBookinfo();
+        SseStream stream = stream(controlPlane, PRODUCTPAGE);
+        stream.await(Duration.ofSeconds(2), e -> isRules(e, 1));
+
+        controlPlane.close();
+
+        await().atMost(Duration.ofSeconds(2)).until(stream::ended);
+    }
+
+    @Test
     void sendsHeartbeatsWhenNothingElseIsWritten() throws IOException {
         Files.writeString(rules.resolve("reviews.yaml"), RuleFiles.virtualService("bookinfo", "reviews", "reviews", 80));
         ControlPlane controlPlane = start(ControlPlane.builder(rules).heartbeat(Duration.ofMillis(200)));

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -49,6 +50,8 @@ public final class HttpApi {
     private final Duration heartbeat;
     /** {@code Bearer <token>} as bytes, or {@code null} when no token is required. */
     private final byte[] expectedAuthorization;
+    /** Ends every open stream (their heartbeats would otherwise keep them open). */
+    private final Sinks.Empty<Void> closed = Sinks.empty();
 
     public HttpApi(RuleRepository repository, Clock clock, Duration heartbeat, String token) {
         this.repository = repository;
@@ -56,6 +59,11 @@ public final class HttpApi {
         this.heartbeat = heartbeat;
         this.workloads = new Workloads(clock);
         this.expectedAuthorization = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Ends the open streams (each response completes); new ones end at once. */
+    public void close() {
+        closed.tryEmitEmpty();
     }
 
     /** Adds the endpoints to {@code routes}. */
@@ -107,6 +115,7 @@ public final class HttpApi {
         return Mono.defer(() -> {
                     workloads.connected(id, workload.labels());
                     Flux<ByteBuf> writes = Flux.concat(Mono.just(new Outgoing(RETRY, 0, null)), events)
+                            .takeUntilOther(closed.asMono())
                             .map(event -> {
                                 workloads.written(id, event.version(), event.hash());
                                 return ByteBufUtil.writeUtf8(response.alloc(), event.text());
@@ -154,7 +163,8 @@ public final class HttpApi {
     /** {@code POST /v1/reports}: records an ACK or NACK (§5). */
     private Publisher<Void> report(HttpServerRequest request, HttpServerResponse response) {
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit) && Long.parseLong(length) > MAX_REPORT_BYTES) {
+        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
+                && Long.parseLong(length) > MAX_REPORT_BYTES) {
             throw tooLarge();
         }
         return request.receive().asByteArray()
