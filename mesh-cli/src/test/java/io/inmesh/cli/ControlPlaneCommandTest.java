@@ -67,6 +67,14 @@ class ControlPlaneCommandTest {
     }
 
     @Test
+    void aPortOutOfRangeIsAUsageError() {
+        MeshRun run = mesh("control-plane", "--rules", rules.toString(), "--port", "70000");
+
+        assertThat(run.exitCode()).isEqualTo(MeshCommand.USAGE);
+        assertThat(run.err()).contains("mesh control-plane: --port: 70000 (expected: 0 to 65535)");
+    }
+
+    @Test
     void refusesToListenOnAllAddressesWithoutAToken() {
         MeshRun run = mesh("control-plane", "--rules", rules.toString(), "--host", "0.0.0.0", "--port", "0");
 
