@@ -96,7 +96,7 @@ public final class WorkloadScope {
         List<RuleDocument> documents = rules.documents().stream()
                 .filter(document -> document.resource() != null && included.contains(document.resource()))
                 .toList();
-        return new ScopedRules(rules.version(), rules.hash(), workload, documents);
+        return new ScopedRules(rules.version(), rules.hash(), rules.publishedAt(), workload, documents);
     }
 
     /** The workload this scope is for. */

@@ -216,6 +216,48 @@ class RuleRepositoryIT {
     }
 
     @Test
+    void aDirectoryThatDoesNotExistYetIsPublishedOnceCreated() throws IOException {
+        Path rules = dir.resolve("rules");
+        RuleRepository repository = closing(RuleRepository.open(rules));
+        assertThat(repository.current()).isEmpty();
+        assertThat(repository.lastRefusal()).hasValueSatisfying(r -> assertThat(r.diagnostics()).singleElement()
+                .satisfies(d -> assertThat(d.message()).contains("no such directory")));
+        List<PublishedRules> seen = record(repository);
+
+        Path staging = dir.resolve("staging");
+        Files.createDirectories(staging.resolve("routes"));
+        Files.writeString(staging.resolve("routes/reviews.yaml"), virtualService("bookinfo", "reviews", "reviews", 50));
+        Files.move(staging, rules, StandardCopyOption.ATOMIC_MOVE);
+
+        await().atMost(PATIENCE).until(() -> seen.size() == 1);
+        assertThat(resources(seen.get(0))).containsExactly("VirtualService/bookinfo/reviews");
+        assertThat(seen.get(0).documents().get(0).origin()).isEqualTo("routes/reviews.yaml");
+    }
+
+    @Test
+    void aConfigMapVolumeUpdateIsOneNewVersion() throws IOException {
+        // The layout kubelet writes: files are links through ..data to a timestamped directory, and an
+        // update swaps ..data atomically.
+        Path first = write("..2026_12_02_09_00_00.1/reviews.yaml", virtualService("bookinfo", "reviews", "reviews", 50));
+        Files.createSymbolicLink(dir.resolve("..data"), first.getParent().getFileName());
+        Files.createSymbolicLink(dir.resolve("reviews.yaml"), Path.of("..data/reviews.yaml"));
+        RuleRepository repository = open(RuleRepository.Settings.DEFAULTS);
+        List<PublishedRules> seen = record(repository);
+        assertThat(seen.get(0).documents()).extracting(RuleDocument::origin).containsExactly("reviews.yaml");
+
+        Path second = write("..2026_12_02_09_05_00.2/reviews.yaml", virtualService("bookinfo", "reviews", "reviews", 20));
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getParent().getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(first.getParent());
+
+        await().atMost(PATIENCE).until(() -> seen.size() == 2);
+        assertThat(seen.get(1).documents()).singleElement().satisfies(d -> {
+            assertThat(d.origin()).isEqualTo("reviews.yaml");
+            assertThat(d.yaml()).contains("weight: 20\n");
+        });
+    }
+
+    @Test
     void removingEveryRouteAndDestinationIsRefusedUnlessForced() throws IOException {
         write("routes/reviews.yaml", virtualService("bookinfo", "reviews", "reviews", 50));
         write("routes/dr/reviews.yaml", destinationRule("bookinfo", "reviews", "reviews"));
@@ -311,7 +353,10 @@ class RuleRepositoryIT {
     }
 
     private RuleRepository open(RuleRepository.Settings settings) {
-        RuleRepository repository = RuleRepository.open(dir, settings);
+        return closing(RuleRepository.open(dir, settings));
+    }
+
+    private RuleRepository closing(RuleRepository repository) {
         closeables.add(repository);
         return repository;
     }

@@ -125,6 +125,28 @@ class WorkloadScopeTest {
     }
 
     @Test
+    void gatewaysConcernTheWorkloadsTheirSelectorSelects() {
+        MeshConfig config = load(
+                "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: ingress, namespace: istio-system}\n"
+                        + "spec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n"
+                        + "    hosts: [\"*\"]\n");
+        LocalWorkload gateway = LocalWorkload.of("ingress", "istio-system", Map.of("istio", "ingressgateway"));
+
+        assertThat(included(config, gateway)).containsExactly("Gateway/istio-system/ingress");
+        assertThat(included(config, PRODUCTPAGE_IN_BOOKINFO)).isEmpty();
+    }
+
+    @Test
+    void aDelegateVirtualServiceWithoutHostsIsNotFilteredBySidecars() {
+        MeshConfig config = load(
+                sidecar("shop", "default", null, "[\"./*\"]"),
+                "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: delegate, namespace: bookinfo}\n"
+                        + "spec:\n  http:\n  - route:\n    - destination: {host: reviews}\n");
+
+        assertThat(included(config, SHOP_IN_SHOP)).containsExactly("Sidecar/shop/default", "VirtualService/bookinfo/delegate");
+    }
+
+    @Test
     void selectKeepsTheVersionAndHashAndOnlyTheDocumentsInScope() {
         MeshConfig config = load(vs("bookinfo", "own", "details", "[\".\"]"), vs("bookinfo", "all", "reviews", null));
         List<RuleDocument> documents = List.of(
@@ -137,6 +159,7 @@ class WorkloadScopeTest {
 
         assertThat(scoped.version()).isEqualTo(7);
         assertThat(scoped.hash()).isEqualTo(rules.hash());
+        assertThat(scoped.publishedAt()).isEqualTo(java.time.Instant.EPOCH);
         assertThat(scoped.workload()).isEqualTo(SHOP_IN_SHOP);
         assertThat(scoped.documents()).containsExactly(documents.get(2));
         assertThat(WorkloadScope.select(rules, PRODUCTPAGE_IN_BOOKINFO).documents()).containsExactly(documents.get(0), documents.get(2));

@@ -220,11 +220,10 @@ public record Scenario(String id, String title, List<RulesDirectory.RuleText> ru
                         rules("virtual-service-all-v1.yaml", "task-circuit-breaking-details.yaml"),
                         List.of(),
                         "Istio's \"Circuit Breaking\" task: with maxConnections: 1 and http1MaxPendingRequests: 1, a call "
-                                + "beyond one in flight and one waiting fails at once with 503 (flag UO); the task's fortio got "
-                                + "almost every call through with 2 callers at once, and a third to two thirds refused with 3. "
-                                + "How many depends on timing (with maxRequestsPerConnection: 1 every call opens a connection): "
-                                + "what must hold is that some calls are refused at once, the others answer 200, and nothing "
-                                + "else happens.",
+                                + "beyond one in flight and one waiting fails at once with 503 (flag UO). With 2 callers at once "
+                                + "every call gets through, as the task's fortio got almost every one; with 3, a third to two "
+                                + "thirds are refused, how many depending on timing. What must hold: the refused calls fail at "
+                                + "once, the others answer 200, and nothing else happens.",
                         new Load("productpage", ProductPage.DETAILS_URL,
                                 List.of(new Round(2, 20, false), new Round(3, 30, true))),
                         List.of(Bookinfo.istioRules("destination-rule-all.yaml"))));

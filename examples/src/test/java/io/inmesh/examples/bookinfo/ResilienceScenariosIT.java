@@ -78,7 +78,8 @@ class ResilienceScenariosIT {
         softly.assertThat(threeCallers.ok()).as("%s", threeCallers).isPositive();
         softly.assertThat(threeCallers.other()).as("%s", threeCallers).isZero();
         softly.assertThat(threeCallers.slowest(CallTally.OVERFLOW)).isLessThanOrEqualTo(ScenarioResult.FAIL_FAST);
-        softly.assertThat(results.get(4).round(0).other()).as("2 callers: %s", results.get(4).round(0)).isZero();
+        // 2 callers never have more than one call in flight and one waiting: all get through, as fortio's did.
+        softly.assertThat(results.get(4).round(0).ok()).as("2 callers: %s", results.get(4).round(0)).isEqualTo(20);
 
         softly.assertThat(output).contains("5 scenarios, ").contains("s in all: OK");
         softly.assertThat(exit).as(output).isZero();

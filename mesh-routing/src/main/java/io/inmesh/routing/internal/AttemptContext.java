@@ -16,6 +16,7 @@ public final class AttemptContext {
     private final boolean avoidPreviousHosts;
     private final Set<String> tried = ConcurrentHashMap.newKeySet();
     private volatile int retry;
+    private volatile int timedOutTry = -1;
 
     /**
      * @param perTryTimeout the timeout of each try, or {@code null}
@@ -29,6 +30,16 @@ public final class AttemptContext {
     /** 0 for the first try, then 1, 2, … for each retry. */
     public int retry() {
         return retry;
+    }
+
+    /** Records that the current try ran past its per-try timeout (before it is cancelled). */
+    public void tryTimedOut() {
+        timedOutTry = retry;
+    }
+
+    /** Whether try {@code retry} ran past its per-try timeout. */
+    public boolean timedOut(int retry) {
+        return timedOutTry == retry;
     }
 
     /** Moves on to the next retry. */

@@ -23,8 +23,11 @@ final class CallDeadline {
     private final Sinks.One<Boolean> passed = Sinks.one();
     private final Disposable timer;
 
-    private CallDeadline(Duration timeout) {
-        this.timer = Schedulers.parallel().schedule(() -> passed.tryEmitValue(Boolean.TRUE), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    private CallDeadline(Duration timeout, Runnable onPassed) {
+        this.timer = Schedulers.parallel().schedule(() -> {
+            onPassed.run(); // before the cancellation, so that the steps below see why they are cancelled
+            passed.tryEmitValue(Boolean.TRUE);
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -32,8 +35,16 @@ final class CallDeadline {
      * {@code timedOut} makes the error of a call that did not finish in time.
      */
     static Mono<MeshResponse> bound(Mono<MeshResponse> exchange, Duration timeout, Supplier<MeshException> timedOut) {
+        return bound(exchange, timeout, timedOut, () -> { });
+    }
+
+    /**
+     * As {@link #bound(Mono, Duration, Supplier)}, running {@code onPassed} when the deadline passes,
+     * before what is under way is cancelled.
+     */
+    static Mono<MeshResponse> bound(Mono<MeshResponse> exchange, Duration timeout, Supplier<MeshException> timedOut, Runnable onPassed) {
         return Mono.defer(() -> {
-            CallDeadline deadline = new CallDeadline(timeout);
+            CallDeadline deadline = new CallDeadline(timeout, onPassed);
             Mono<Boolean> passed = deadline.passed.asMono();
             return exchange
                     .timeout(passed, Mono.error(timedOut))
@@ -44,6 +55,22 @@ final class CallDeadline {
                     .doOnError(error -> deadline.timer.dispose())
                     .doOnCancel(deadline.timer::dispose);
         });
+    }
+
+    /**
+     * Whether a call's route timeout has passed, left on the request for the endpoint step: a try
+     * cancelled because of it counts as a timeout for outlier detection, as Envoy reports it.
+     */
+    static final class Expiry {
+        private volatile boolean passed;
+
+        void pass() {
+            passed = true;
+        }
+
+        boolean passed() {
+            return passed;
+        }
     }
 
     /** Drains and releases the body of a response nobody will read. */

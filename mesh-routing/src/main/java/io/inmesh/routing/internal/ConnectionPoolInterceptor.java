@@ -31,11 +31,20 @@ public final class ConnectionPoolInterceptor implements MeshInterceptor {
                     .map(response -> {
                         responded.set(true);
                         // The request is in flight until its body has been read to the end (or abandoned).
-                        return response.withBody(response.body().doFinally(signal -> permit.release()));
+                        // Released before the end is signalled on, not after (doFinally): a caller that sends
+                        // its next request as soon as the body ends must find the permit free, as Envoy frees
+                        // the connection before the downstream sees the end of the response.
+                        return response.withBody(response.body().doOnTerminate(permit::release).doOnCancel(permit::release));
                     })
-                    .doFinally(signal -> {
+                    .doOnError(failure -> permit.release())
+                    .doOnCancel(() -> {
                         if (!responded.get()) {
-                            permit.release(); // failed, cancelled, or ended without a response
+                            permit.release(); // cancelled before a response (also while waiting in the queue)
+                        }
+                    })
+                    .doOnSuccess(response -> {
+                        if (response == null) {
+                            permit.release(); // ended without a response
                         }
                     });
         });

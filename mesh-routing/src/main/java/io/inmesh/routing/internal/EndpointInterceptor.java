@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -89,7 +90,12 @@ public final class EndpointInterceptor implements MeshInterceptor {
             attempt.tried(host.key());
         }
         Upstream upstream = new Upstream(host.address(), host.port(), cluster.key(), cluster.state().limits().connectionPolicy());
-        return send(chain, request.withAttribute(Upstream.KEY, upstream), host, cluster.state().outliers(), pick.setCookie());
+        // A try cancelled because a timeout passed counts as a timeout, as Envoy reports one to outlier
+        // detection; a try the application cancels counts as nothing.
+        int tryNumber = attempt == null ? 0 : attempt.retry();
+        CallDeadline.Expiry routeTimeout = request.attribute(RoutingKeys.ROUTE_TIMEOUT);
+        BooleanSupplier timedOut = () -> (routeTimeout != null && routeTimeout.passed()) || (attempt != null && attempt.timedOut(tryNumber));
+        return send(chain, request.withAttribute(Upstream.KEY, upstream), host, cluster.state().outliers(), pick.setCookie(), timedOut);
     }
 
     /**
@@ -98,7 +104,8 @@ public final class EndpointInterceptor implements MeshInterceptor {
      * failure of the mesh's side (a connect failure or reset, or a timeout). A response carries the
      * generated hash cookie, if any, in {@code Set-Cookie}.
      */
-    private static Mono<MeshResponse> send(Chain chain, MeshRequest request, UpstreamHost host, OutlierDetector outliers, String setCookie) {
+    private static Mono<MeshResponse> send(Chain chain, MeshRequest request, UpstreamHost host, OutlierDetector outliers, String setCookie,
+            BooleanSupplier timedOut) {
         UpstreamHost.Activity activity = host.activity();
         AtomicBoolean finished = new AtomicBoolean();
         Runnable finish = () -> {
@@ -125,7 +132,14 @@ public final class EndpointInterceptor implements MeshInterceptor {
                         outliers.failedLocally(host.key(), true);
                     }
                 })
-                .doOnCancel(finish);
+                .doOnCancel(() -> {
+                    finish.run();
+                    if (timedOut.getAsBoolean()) {
+                        // Cancelled before the response headers came: Envoy reports a timeout then, and
+                        // only then (a response already under way has been counted by its status).
+                        outliers.failedLocally(host.key(), true);
+                    }
+                });
     }
 
     /** The caller as the source-address hash sees it: the local workload. */

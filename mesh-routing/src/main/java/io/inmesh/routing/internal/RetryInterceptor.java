@@ -71,7 +71,7 @@ public final class RetryInterceptor implements MeshInterceptor {
         if (policy.attempts() == 0) {
             MeshRequest sent = request.withAttribute(RoutingKeys.ATTEMPT, attempts);
             sent.headers().setInt(ATTEMPT_COUNT, 1);
-            return tryOnce(chain.proceed(sent), policy, cluster);
+            return tryOnce(chain.proceed(sent), policy, cluster, attempts);
         }
         boolean bodyKeptHere = request.hasBody() && request.attribute(RoutingKeys.BODY) == null;
         return ReplayableBody.prepare(request).flatMap(prepared -> {
@@ -105,14 +105,15 @@ public final class RetryInterceptor implements MeshInterceptor {
      * start until its response body ends, as Envoy's per-try timer runs; past it, the try is cancelled
      * and fails with 504 {@code UT} (retried only while its response headers have not arrived).
      */
-    private static Mono<MeshResponse> tryOnce(Mono<MeshResponse> downstream, RetryPolicy policy, ResolvedCluster cluster) {
+    private static Mono<MeshResponse> tryOnce(Mono<MeshResponse> downstream, RetryPolicy policy, ResolvedCluster cluster,
+            AttemptContext attempts) {
         Duration perTry = policy.perTryTimeout();
         if (perTry == null) {
             return downstream;
         }
         return CallDeadline.bound(downstream, perTry, () -> new MeshException.UpstreamTimeout("upstream request timeout: no response from "
                 + (cluster == null ? "the upstream" : cluster.key()) + " within the per-try timeout "
-                + io.inmesh.core.config.Durations.format(perTry)));
+                + io.inmesh.core.config.Durations.format(perTry)), attempts::tryTimedOut);
     }
 
     private static void discard(MeshResponse response) {
@@ -150,7 +151,7 @@ public final class RetryInterceptor implements MeshInterceptor {
         Mono<MeshResponse> attempt(Mono<MeshResponse> downstream) {
             return Mono.defer(() -> {
                         sent.headers().setInt(ATTEMPT_COUNT, attempts.retry() + 1);
-                        return tryOnce(downstream, policy, cluster);
+                        return tryOnce(downstream, policy, cluster, attempts);
                     })
                     .map(response -> new Outcome(response, null))
                     .onErrorResume(failure -> Mono.just(new Outcome(null, failure)))

@@ -17,6 +17,9 @@ public final class RoutingKeys {
     /** Marks a mirrored copy: it is neither retried nor mirrored again. */
     public static final AttributeKey<Boolean> MIRRORED = AttributeKey.of("inmesh-mirrored", Boolean.class);
 
+    /** Whether the call's route timeout has passed, set by the timeout step when the route has one. */
+    static final AttributeKey<CallDeadline.Expiry> ROUTE_TIMEOUT = AttributeKey.of("inmesh-route-timeout", CallDeadline.Expiry.class);
+
     private RoutingKeys() {
     }
 }

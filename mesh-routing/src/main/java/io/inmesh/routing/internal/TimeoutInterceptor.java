@@ -35,7 +35,9 @@ public final class TimeoutInterceptor implements MeshInterceptor {
         }
         ResolvedCluster cluster = request.attribute(RoutingKeys.CLUSTER);
         String target = cluster == null ? request.authority() : cluster.key();
-        return CallDeadline.bound(chain.proceed(request), timeout, () -> timedOut(timeout, target));
+        CallDeadline.Expiry expiry = new CallDeadline.Expiry();
+        return CallDeadline.bound(chain.proceed(request.withAttribute(RoutingKeys.ROUTE_TIMEOUT, expiry)), timeout,
+                () -> timedOut(timeout, target), expiry::pass);
     }
 
     private static MeshException.UpstreamTimeout timedOut(Duration timeout, String target) {

@@ -98,6 +98,18 @@ class ConnectionPoolInterceptorTest {
     }
 
     @Test
+    void theConnectionIsFreeWhenTheCallerSeesTheEndOfTheBody() {
+        // A caller that sends its next request the moment a response ends must not find its own
+        // previous request still holding the pool (one connection here: it would overflow with UO).
+        Sinks.Many<ByteBuf> body = Sinks.many().unicast().onBackpressureBuffer();
+        MeshResponse response = step.intercept(request, chain(() -> Mono.just(ok(body)))).block();
+        AtomicInteger inUseAtEnd = new AtomicInteger(-1);
+        response.body().subscribe(ByteBuf::release, error -> { }, () -> inUseAtEnd.set(state.limits().connectionsInUse()));
+        body.tryEmitComplete();
+        assertThat(inUseAtEnd.get()).isZero();
+    }
+
+    @Test
     void thePermitIsReleasedOnceWhenTheBodyFailsOrIsCancelled() {
         Sinks.Many<ByteBuf> failing = Sinks.many().unicast().onBackpressureBuffer();
         MeshResponse first = step.intercept(request, chain(() -> Mono.just(ok(failing)))).block();

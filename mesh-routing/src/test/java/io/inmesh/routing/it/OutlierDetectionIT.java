@@ -3,6 +3,7 @@ package io.inmesh.routing.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.Mesh;
+import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.routing.RoutingExtension;
 import io.netty.buffer.ByteBuf;
@@ -33,20 +34,30 @@ class OutlierDetectionIT {
 
     private final List<UpstreamWorkload> instances = new ArrayList<>();
     private final List<AtomicBoolean> failing = new ArrayList<>();
+    private final List<AtomicBoolean> hanging = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private Mesh mesh;
 
     /** Four ratings instances that answer 500 while their switch is on, and a caller whose clock the test moves. */
     private void start(int maxEjectionPercent, int minHealthPercent) {
+        start(maxEjectionPercent, minHealthPercent, "");
+    }
+
+    /** As {@link #start(int, int)}, with {@code routeSettings} (YAML at the route's indentation) added to the route. */
+    private void start(int maxEjectionPercent, int minHealthPercent, String routeSettings) {
         List<String> documents = new ArrayList<>(List.of(Yaml.serviceEntry("ratings")));
         for (int i = 0; i < 4; i++) {
             AtomicBoolean fail = new AtomicBoolean();
+            AtomicBoolean hang = new AtomicBoolean();
             String name = "ratings-" + (char) ('a' + i);
-            UpstreamWorkload instance = UpstreamWorkload.start(name, "ratings", "v1", self -> request -> fail.get()
+            UpstreamWorkload instance = UpstreamWorkload.start(name, "ratings", "v1", self -> request -> hang.get()
+                    ? request.body().doOnNext(ByteBuf::release).then(Mono.never())
+                    : fail.get()
                     ? request.body().doOnNext(ByteBuf::release).then(Mono.fromSupplier(() -> MeshResponse.text(500, name)))
                     : self.answerWithName(request));
             instances.add(instance);
             failing.add(fail);
+            hanging.add(hang);
             documents.add(instance.workloadEntry());
         }
         documents.add("""
@@ -64,7 +75,7 @@ class OutlierDetectionIT {
                         host: ratings
                     retries:
                       attempts: 0
-                """);
+                %s""".formatted(routeSettings));
         documents.add("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -138,6 +149,25 @@ class OutlierDetectionIT {
         failing.get(0).set(false);
         advance(1);
         assertThat(servedBy(12)).containsExactly("ratings-a", "ratings-b", "ratings-c", "ratings-d");
+    }
+
+    @Test
+    void requestsCutByTheRouteTimeoutCountAsGatewayErrorsTowardsEjection() {
+        // Envoy reports a request its route timeout cut as a timeout (504) to outlier detection.
+        start(50, 0, "    timeout: 200ms\n");
+        hanging.get(0).set(true);
+        UpstreamWorkload silent = instances.get(0);
+        int timedOut = 0;
+        for (int i = 0; i < 20; i++) {
+            try {
+                Meshes.get(mesh, URL);
+            } catch (MeshException.UpstreamTimeout e) {
+                timedOut++;
+            }
+        }
+        assertThat(timedOut).as("ratings-a never answers: every 4th request times out until it is ejected").isEqualTo(5);
+        assertThat(silent.requests()).isEqualTo(5);
+        assertThat(servedBy(12)).containsExactly("ratings-b", "ratings-c", "ratings-d");
     }
 
     @Test

@@ -44,6 +44,8 @@ public final class ClientTransport implements AutoCloseable {
     /** How often idle connections are looked for at most: often enough for short idle timeouts, rare for long ones. */
     private static final Duration MIN_EVICTION_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_EVICTION_INTERVAL = Duration.ofSeconds(30);
+    /** The sweep interval of pools with {@code maxRequestsPerConnection}, so that used-up connections close soon. */
+    private static final Duration USED_UP_EVICTION_INTERVAL = Duration.ofSeconds(1);
 
     private final String name;
     private final HttpProtocol protocol;
@@ -74,6 +76,11 @@ public final class ClientTransport implements AutoCloseable {
         Duration evictionInterval = policy.idleTimeout().dividedBy(2);
         evictionInterval = evictionInterval.compareTo(MIN_EVICTION_INTERVAL) < 0 ? MIN_EVICTION_INTERVAL
                 : evictionInterval.compareTo(MAX_EVICTION_INTERVAL) > 0 ? MAX_EVICTION_INTERVAL : evictionInterval;
+        if (maxRequests > 0 && evictionInterval.compareTo(USED_UP_EVICTION_INTERVAL) > 0) {
+            // An HTTP/2 connection that has carried its last stream is only closed by the background sweep
+            // (no acquire looks at it again), and Envoy closes it once its streams are done: sweep often.
+            evictionInterval = USED_UP_EVICTION_INTERVAL;
+        }
         ConnectionProvider provider = ConnectionProvider.builder("inmesh-" + name + "-" + pools.size())
                 .maxConnections(1024)
                 .pendingAcquireMaxCount(-1)
