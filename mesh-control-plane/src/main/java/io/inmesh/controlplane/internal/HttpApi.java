@@ -152,7 +152,7 @@ public final class HttpApi {
                     rules.version(), rules.hash());
         }
         ScopedRules scoped = WorkloadScope.select(rules, workload);
-        return new Outgoing("id: " + id + "\nevent: rules\ndata: " + Json.rules(scoped, rules.publishedAt()) + "\n\n",
+        return new Outgoing("id: " + id + "\nevent: rules\ndata: " + Json.rules(scoped) + "\n\n",
                 rules.version(), rules.hash());
     }
 

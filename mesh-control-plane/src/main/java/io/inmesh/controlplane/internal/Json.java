@@ -12,7 +12,6 @@ import io.inmesh.controlplane.ScopedRules;
 import io.inmesh.core.config.Diagnostic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,11 +24,11 @@ public final class Json {
     }
 
     /** The {@code data} of a {@code rules} event. */
-    public static String rules(ScopedRules rules, Instant publishedAt) {
+    public static String rules(ScopedRules rules) {
         ObjectNode data = MAPPER.createObjectNode();
         data.put("version", rules.version());
         data.put("hash", rules.hash());
-        data.put("publishedAt", publishedAt.toString());
+        data.put("publishedAt", rules.publishedAt().toString());
         ArrayNode documents = data.putArray("documents");
         for (RuleDocument document : rules.documents()) {
             ObjectNode node = documents.addObject();
