@@ -18,7 +18,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code mesh} command: {@code mesh validate} checks Istio YAML, {@code mesh route} explains
- * where a request goes.
+ * where a request goes, {@code mesh control-plane} serves a rules directory to workloads.
  *
  * <p>Exit status, for every subcommand: {@value #OK} when all went well, {@value #FAILED} when the
  * configuration has errors (or the command failed), {@value #USAGE} for a usage error such as an
@@ -28,8 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         name = "mesh",
         mixinStandardHelpOptions = true,
         versionProvider = MeshCommand.Version.class,
-        header = "inmesh: checks Istio traffic rules and explains how inmesh routes with them.",
-        subcommands = {ValidateCommand.class, RouteCommand.class, CommandLine.HelpCommand.class},
+        header = "inmesh: checks Istio traffic rules, explains how inmesh routes with them, and serves them to workloads.",
+        subcommands = {ValidateCommand.class, RouteCommand.class, ControlPlaneCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:success",

@@ -2,12 +2,14 @@ package io.inmesh.core;
 
 import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
+import io.inmesh.core.config.SourceDocument;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.PeerIdentity;
 import io.inmesh.core.http.Upstream;
 import io.inmesh.core.internal.chain.InterceptorChain;
+import io.inmesh.core.internal.source.RuleStore;
 import io.inmesh.core.internal.transport.ClientTransport;
 import io.inmesh.core.model.Sidecar;
 import io.inmesh.core.registry.ServiceRegistry;
@@ -19,7 +21,10 @@ import io.inmesh.core.spi.ServerStage;
 import io.inmesh.core.spi.SnapshotCompiler;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -33,6 +38,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpProtocol;
 
 /**
@@ -44,6 +50,11 @@ import reactor.netty.http.HttpProtocol;
  * {@link #lastRejection()}, and the last good snapshot stays in force. Every request reads the
  * snapshot once, when it enters the mesh. Until the first valid configuration arrives the mesh runs
  * on an empty one, in which every host takes its default route.
+ *
+ * <p>With {@link Builder#lastGoodRules(Path)}, every configuration swapped in is also kept on disk,
+ * and a mesh built later starts on the rules kept there until its source delivers, so that a restart
+ * while the source is unreachable still routes. {@link #rulesStatus()} says which rules are in force,
+ * where they came from and how stale they are.
  *
  * <p>Thread-safe. Close it to stop watching the source and release connections.
  */
@@ -67,6 +78,14 @@ public final class Mesh implements AutoCloseable {
     private final ConfigSource source;
     private final Disposable subscription;
     private final MeshClient client;
+    private final RuleStore ruleStore;
+    private final Instant builtAt;
+    /** Changed only by the source's emissions (one at a time) and the constructor. */
+    private final AtomicReference<RulesState> rules;
+
+    /** What {@link #rulesStatus()} reports, but for the staleness, which depends on when it is asked. */
+    private record RulesState(RulesStatus.Origin origin, String version, Instant takenAt, Instant confirmedAt) {
+    }
 
     private Mesh(Builder builder) {
         this.workload = Objects.requireNonNull(builder.workload, "workload");
@@ -100,9 +119,15 @@ public final class Mesh implements AutoCloseable {
                 new PeerIdentity(workload.name(), workload.namespace(), workload.labels(), workload.serviceAccount(), false).toHeader());
         this.clientChain = new InterceptorChain(ordered(client), this::sendToUpstream);
         this.serverInterceptors = ordered(server);
+        this.builtAt = clock.instant();
+        this.rules = new AtomicReference<>(new RulesState(RulesStatus.Origin.NONE, null, builtAt, builtAt));
         this.current.set(compile(MeshConfig.of(List.of()).config()));
-        this.snapshots.tryEmitNext(current.get());
         this.source = builder.source;
+        this.ruleStore = builder.lastGoodRules == null ? null : new RuleStore(builder.lastGoodRules);
+        if (ruleStore != null) {
+            restoreLastGoodRules(); // before subscribing: what the source delivers replaces these
+        }
+        this.snapshots.tryEmitNext(current.get());
         this.subscription = source == null ? null : source.updates().subscribe(this::apply,
                 error -> LOG.log(System.Logger.Level.ERROR, "config source " + source.describe() + " failed; keeping the last good rules", error));
         this.client = new MeshClient(this);
@@ -121,6 +146,27 @@ public final class Mesh implements AutoCloseable {
                 .toList();
     }
 
+    /** Starts on the rules kept on disk, when there are valid ones; a bad file was logged by the store. */
+    private void restoreLastGoodRules() {
+        RuleStore.RestoredRules restored = ruleStore.restore().orElse(null);
+        if (restored == null) {
+            return;
+        }
+        MeshSnapshot snapshot;
+        try {
+            snapshot = compile(restored.config());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not compile the last good rules (version " + restored.version()
+                    + ") in " + ruleStore.file() + "; starting without rules", e);
+            return;
+        }
+        current.set(snapshot);
+        rules.set(new RulesState(RulesStatus.Origin.RESTORED, restored.version(), restored.takenAt(), restored.takenAt()));
+        LOG.log(System.Logger.Level.INFO, () -> "serving the last good rules (version " + restored.version() + ", taken at "
+                + restored.takenAt() + ") from " + ruleStore.file() + " until "
+                + (source == null ? "a config source delivers" : source.describe() + " delivers valid rules"));
+    }
+
     private void apply(MeshConfig.LoadResult result) {
         if (!result.isValid()) {
             lastRejection.set(result.diagnostics());
@@ -128,6 +174,17 @@ public final class Mesh implements AutoCloseable {
                     + result.errorCount() + " errors); keeping version " + current.get().version() + ":\n"
                     + String.join("\n", result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList()));
             source.outcome(result, false, result.diagnostics());
+            return;
+        }
+        Instant now = clock.instant();
+        RulesState before = rules.get();
+        String version = result.config().sourceDocuments().map(RuleStore::contentVersion).orElse(null);
+        if (version != null && before.origin() != RulesStatus.Origin.NONE && version.equals(before.version())) {
+            // The rules in force, delivered again: a confirmation that they are current, nothing to rebuild.
+            lastRejection.set(List.of());
+            rules.set(new RulesState(RulesStatus.Origin.SOURCE, version, before.takenAt(), now));
+            ready.tryEmitValue(current.get());
+            source.outcome(result, true, result.diagnostics());
             return;
         }
         MeshSnapshot next;
@@ -139,10 +196,21 @@ public final class Mesh implements AutoCloseable {
                     io.inmesh.core.config.SourceLocation.of(source.describe()), null, null, "internal error while compiling the rules: " + e)));
             return;
         }
+        String nextVersion = version != null ? version : "local-" + next.version();
         lastRejection.set(List.of());
         current.set(next);
+        rules.set(new RulesState(RulesStatus.Origin.SOURCE, nextVersion, now, now));
         snapshots.tryEmitNext(next);
         ready.tryEmitValue(next);
+        if (ruleStore != null) {
+            List<SourceDocument> documents = result.config().sourceDocuments().orElse(null);
+            if (documents == null) {
+                LOG.log(System.Logger.Level.WARNING, () -> "cannot keep rules version " + nextVersion + " in " + ruleStore.file()
+                        + ": they were built in code, with no YAML text to keep");
+            } else {
+                ruleStore.saveLater(new RuleStore.StoredRules(nextVersion, now, documents), Schedulers.boundedElastic());
+            }
+        }
         source.outcome(result, true, result.diagnostics());
     }
 
@@ -172,7 +240,11 @@ public final class Mesh implements AutoCloseable {
         return snapshots.asFlux();
     }
 
-    /** Completes with the first snapshot built from a valid configuration of the source. */
+    /**
+     * Completes with the first snapshot built from a valid configuration of the source. Rules
+     * restored from disk ({@link Builder#lastGoodRules}) do not complete it: they are in force at
+     * once, and {@link #rulesStatus()} tells them apart.
+     */
     public Mono<MeshSnapshot> ready() {
         return ready.asMono();
     }
@@ -180,6 +252,17 @@ public final class Mesh implements AutoCloseable {
     /** The diagnostics of the last configuration the source offered and the mesh refused; empty after a valid one. */
     public List<Diagnostic> lastRejection() {
         return lastRejection.get();
+    }
+
+    /**
+     * Which rules are in force, where they came from and how stale they are, now (by the mesh's
+     * {@linkplain Builder#clock clock}); see {@link RulesStatus} for the definition of staleness.
+     */
+    public RulesStatus rulesStatus() {
+        RulesState state = rules.get();
+        Duration staleness = Duration.between(state.confirmedAt(), clock.instant());
+        return new RulesStatus(state.origin(), state.version(), state.takenAt(), state.confirmedAt(),
+                staleness.isNegative() ? Duration.ZERO : staleness);
     }
 
     /** The outbound client: calls made through it are routed by the mesh. */
@@ -244,6 +327,7 @@ public final class Mesh implements AutoCloseable {
         private final List<MeshExtension.Positioned<ServerStage>> serverInterceptors = new ArrayList<>();
         private HttpProtocol protocol = HttpProtocol.HTTP11;
         private Clock clock = Clock.systemUTC();
+        private Path lastGoodRules;
 
         private Builder() {
         }
@@ -254,8 +338,9 @@ public final class Mesh implements AutoCloseable {
         }
 
         /**
-         * The workload, outbound traffic policy and rule files of {@code settings} (read from
-         * {@code mesh.yaml} or the environment); the rule files are watched for changes.
+         * The workload, outbound traffic policy, rule files and last-good-rules file of
+         * {@code settings} (read from {@code mesh.yaml} or the environment); the rule files are
+         * watched for changes.
          */
         public Builder settings(MeshSettings settings) {
             workload(settings.workload());
@@ -263,12 +348,29 @@ public final class Mesh implements AutoCloseable {
             if (!settings.configPaths().isEmpty()) {
                 configSource(io.inmesh.core.source.FileConfigSource.watch(settings.configPaths()));
             }
+            if (settings.lastGoodRules() != null) {
+                lastGoodRules(settings.lastGoodRules());
+            }
             return this;
         }
 
         /** Where the rules come from; without one the mesh runs on no rules (default routes only). */
         public Builder configSource(ConfigSource source) {
             this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Keeps the last good rules in {@code file}: every configuration the mesh swaps in is
+         * written there (off the request path, atomically, with a checksum; a burst of changes
+         * writes only the latest), and at start-up the mesh serves the rules found there at once,
+         * until its config source delivers valid ones. A missing, truncated or corrupted file is
+         * logged and ignored: the mesh then starts without rules, as it would without this option.
+         * The directory is created when it does not exist. {@link #build()} reads the file, so
+         * build the mesh off event loops, as its other start-up work requires anyway.
+         */
+        public Builder lastGoodRules(Path file) {
+            this.lastGoodRules = Objects.requireNonNull(file, "file");
             return this;
         }
 
@@ -312,7 +414,7 @@ public final class Mesh implements AutoCloseable {
             return this;
         }
 
-        /** The clock that stamps snapshots; tests inject a fixed one. */
+        /** The clock that stamps snapshots and measures {@linkplain Mesh#rulesStatus() staleness}; tests inject a fixed one. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -51,6 +51,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * outboundTrafficPolicy: ALLOW_ANY  # or REGISTRY_ONLY; also {mode: ...} as in Istio's meshConfig
  * config:                           # rule files and directories, relative to mesh.yaml's directory
  *   - rules/
+ * lastGoodRules: state/rules.bin    # where the last good rules are kept across restarts; default: nowhere
  * }</pre>
  *
  * <p>or from the environment, as a Kubernetes pod spec sets it:
@@ -58,7 +59,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * else {@code default}), {@code INMESH_SERVICE_ACCOUNT}, {@code INMESH_LABELS}
  * ({@code app=productpage,version=v1}), {@code INMESH_OUTBOUND_TRAFFIC_POLICY} and
  * {@code INMESH_CONFIG} (paths separated by {@link File#pathSeparator}, relative to the working
- * directory). A variable set to the empty string counts as unset.
+ * directory) and {@code INMESH_LAST_GOOD_RULES}. A variable set to the empty string counts as unset.
  *
  * <p>Reading is strict, like reading Istio YAML: an unknown field, a value of the wrong type, a
  * duplicate or an invalid name is a {@link MeshSettingsException} that lists every problem with its
@@ -71,9 +72,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param workload the workload this JVM is
  * @param outboundTrafficPolicy whether hosts the registry does not know are reachable
  * @param configPaths rule files and directories, for {@link io.inmesh.core.source.FileConfigSource}; may be empty
+ * @param lastGoodRules the file for {@link Mesh.Builder#lastGoodRules}; {@code null} keeps no rules on disk
  */
 public record MeshSettings(
-        LocalWorkload workload, Sidecar.OutboundTrafficPolicy.Mode outboundTrafficPolicy, List<Path> configPaths) {
+        LocalWorkload workload, Sidecar.OutboundTrafficPolicy.Mode outboundTrafficPolicy, List<Path> configPaths,
+        Path lastGoodRules) {
 
     private static final String DEFAULT = "default";
     private static final String ENVIRONMENT = "environment";
@@ -84,8 +87,9 @@ public record MeshSettings(
     private static final String ENV_LABELS = "INMESH_LABELS";
     private static final String ENV_POLICY = "INMESH_OUTBOUND_TRAFFIC_POLICY";
     private static final String ENV_CONFIG = "INMESH_CONFIG";
+    private static final String ENV_LAST_GOOD_RULES = "INMESH_LAST_GOOD_RULES";
 
-    private static final List<String> TOP_LEVEL_FIELDS = List.of("workload", "outboundTrafficPolicy", "config");
+    private static final List<String> TOP_LEVEL_FIELDS = List.of("workload", "outboundTrafficPolicy", "config", "lastGoodRules");
     private static final List<String> WORKLOAD_FIELDS = List.of("name", "namespace", "serviceAccount", "labels");
     private static final List<String> POLICY_FIELDS = List.of("mode");
 
@@ -115,6 +119,11 @@ public record MeshSettings(
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
         configPaths = List.copyOf(configPaths);
+    }
+
+    /** Settings that keep no rules on disk. */
+    public MeshSettings(LocalWorkload workload, Sidecar.OutboundTrafficPolicy.Mode outboundTrafficPolicy, List<Path> configPaths) {
+        this(workload, outboundTrafficPolicy, configPaths, null);
     }
 
     /**
@@ -224,10 +233,19 @@ public record MeshSettings(
                 }
             }
         }
+        Path lastGoodRules = null;
+        String lastGoodRulesText = variable(environment, ENV_LAST_GOOD_RULES);
+        if (lastGoodRulesText != null) {
+            try {
+                lastGoodRules = Path.of(lastGoodRulesText);
+            } catch (InvalidPathException e) {
+                problems.add(error(at, ENV_LAST_GOOD_RULES, "invalid path \"" + lastGoodRulesText + "\": " + e.getReason()));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new MeshSettingsException(problems);
         }
-        return new MeshSettings(new LocalWorkload(name, namespace, labels, serviceAccount), policy, paths);
+        return new MeshSettings(new LocalWorkload(name, namespace, labels, serviceAccount), policy, paths, lastGoodRules);
     }
 
     private static String variable(Map<String, String> environment, String name) {
@@ -363,11 +381,16 @@ public record MeshSettings(
             if (configField != null) {
                 paths = paths(configField.getValueNode());
             }
+            Path lastGoodRules = null;
+            NodeTuple lastGoodRulesField = fields.get("lastGoodRules");
+            if (lastGoodRulesField != null && !isNull(lastGoodRulesField.getValueNode())) {
+                lastGoodRules = path(lastGoodRulesField.getValueNode(), "lastGoodRules", "a file");
+            }
             if (!problems.isEmpty()) {
                 problems.sort(null);
                 throw new MeshSettingsException(problems);
             }
-            return new MeshSettings(workload, policy, paths);
+            return new MeshSettings(workload, policy, paths, lastGoodRules);
         }
 
         private Node compose(String text) {
@@ -537,23 +560,30 @@ public record MeshSettings(
             List<Path> paths = new ArrayList<>();
             List<Node> items = sequence.getValue();
             for (int i = 0; i < items.size(); i++) {
-                Node item = items.get(i);
-                String path = "config[" + i + "]";
-                if (!(item instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
-                    problems.add(error(at(item), path, "expected a file or directory, got " + describe(item)));
-                    continue;
-                }
-                if (scalar.getValue().isEmpty()) {
-                    problems.add(error(at(item), path, "empty path (expected a file or directory, relative to this file's directory)"));
-                    continue;
-                }
-                try {
-                    paths.add(baseDirectory.resolve(scalar.getValue()).normalize());
-                } catch (InvalidPathException e) {
-                    problems.add(error(at(item), path, "invalid path \"" + scalar.getValue() + "\": " + e.getReason()));
+                Path path = path(items.get(i), "config[" + i + "]", "a file or directory");
+                if (path != null) {
+                    paths.add(path);
                 }
             }
             return paths;
+        }
+
+        /** A path relative to the settings file's directory, or {@code null} when (reported) not one. */
+        private Path path(Node item, String path, String expected) {
+            if (!(item instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
+                problems.add(error(at(item), path, "expected " + expected + ", got " + describe(item)));
+                return null;
+            }
+            if (scalar.getValue().isEmpty()) {
+                problems.add(error(at(item), path, "empty path (expected " + expected + ", relative to this file's directory)"));
+                return null;
+            }
+            try {
+                return baseDirectory.resolve(scalar.getValue()).normalize();
+            } catch (InvalidPathException e) {
+                problems.add(error(at(item), path, "invalid path \"" + scalar.getValue() + "\": " + e.getReason()));
+                return null;
+            }
         }
 
         /**

@@ -49,6 +49,7 @@ class MeshSettingsTest {
                       - rules/
                       - ../shared/extra.yaml
                       - /etc/inmesh/rules
+                    lastGoodRules: state/rules.bin      # kept across restarts, relative to mesh.yaml
                     """);
 
             MeshSettings settings = MeshSettings.fromFile(meshYaml);
@@ -58,6 +59,16 @@ class MeshSettingsTest {
             assertThat(settings.outboundTrafficPolicy()).isEqualTo(Mode.REGISTRY_ONLY);
             assertThat(settings.configPaths()).containsExactly(
                     dir.resolve("rules"), dir.getParent().resolve("shared/extra.yaml"), Path.of("/etc/inmesh/rules"));
+            assertThat(settings.lastGoodRules()).isEqualTo(dir.resolve("state/rules.bin"));
+        }
+
+        @Test
+        void aBadLastGoodRulesPathIsAnErrorAtIt() {
+            assertThat(problems("workload: {name: a}\nlastGoodRules: [a, b]\n"))
+                    .isEqualTo("mesh.yaml:2:16: error: lastGoodRules: expected a file, got a list");
+            assertThat(problems("workload: {name: a}\nlastGoodRules: \"\"\n"))
+                    .isEqualTo("mesh.yaml:2:16: error: lastGoodRules: empty path (expected a file, relative to this file's directory)");
+            assertThat(parse("workload: {name: a}\nlastGoodRules:\n").lastGoodRules()).isNull();
         }
 
         @Test
@@ -99,7 +110,7 @@ class MeshSettingsTest {
                     """)).isEqualTo("mesh.yaml:3:3: error: workload.nmae: unknown field"
                     + " (expected one of: name, namespace, serviceAccount, labels)");
             assertThat(problems("workload: {name: a}\nrules: [x]\n")).isEqualTo(
-                    "mesh.yaml:2:1: error: rules: unknown field (expected one of: workload, outboundTrafficPolicy, config)");
+                    "mesh.yaml:2:1: error: rules: unknown field (expected one of: workload, outboundTrafficPolicy, config, lastGoodRules)");
             assertThat(problems("workload: {name: a}\noutboundTrafficPolicy: {mode: ALLOW_ANY, egressProxy: {}}\n"))
                     .isEqualTo("mesh.yaml:2:42: error: outboundTrafficPolicy.egressProxy: unknown field (expected one of: mode)");
         }
@@ -173,9 +184,9 @@ class MeshSettingsTest {
             assertThat(problems("workload:\n")).isEqualTo(
                     "mesh.yaml:1:10: error: workload: expected an object (name, namespace, serviceAccount, labels), got null");
             assertThat(problems("# nothing yet\n")).isEqualTo(
-                    "mesh.yaml: error: no settings (expected an object with workload, outboundTrafficPolicy, config)");
+                    "mesh.yaml: error: no settings (expected an object with workload, outboundTrafficPolicy, config, lastGoodRules)");
             assertThat(problems("- workload\n")).isEqualTo(
-                    "mesh.yaml:1:1: error: expected an object (workload, outboundTrafficPolicy, config), got a list");
+                    "mesh.yaml:1:1: error: expected an object (workload, outboundTrafficPolicy, config, lastGoodRules), got a list");
         }
 
         @Test
@@ -260,11 +271,13 @@ class MeshSettingsTest {
                     "INMESH_SERVICE_ACCOUNT", "bookinfo-reviews",
                     "INMESH_LABELS", "app=reviews, version=v2",
                     "INMESH_OUTBOUND_TRAFFIC_POLICY", "REGISTRY_ONLY",
-                    "INMESH_CONFIG", String.join(File.pathSeparator, "rules", "", "/etc/inmesh/extra.yaml", "")));
+                    "INMESH_CONFIG", String.join(File.pathSeparator, "rules", "", "/etc/inmesh/extra.yaml", ""),
+                    "INMESH_LAST_GOOD_RULES", "/var/lib/inmesh/rules.bin"));
 
             assertThat(settings).isEqualTo(new MeshSettings(
                     new LocalWorkload("reviews-v2", "bookinfo", Map.of("app", "reviews", "version", "v2"), "bookinfo-reviews"),
-                    Mode.REGISTRY_ONLY, List.of(Path.of("rules"), Path.of("/etc/inmesh/extra.yaml"))));
+                    Mode.REGISTRY_ONLY, List.of(Path.of("rules"), Path.of("/etc/inmesh/extra.yaml")),
+                    Path.of("/var/lib/inmesh/rules.bin")));
         }
 
         @Test

@@ -40,11 +40,24 @@ public final class ConfigReader {
         return new ConfigReader(limits);
     }
 
-    /** What a read produced: the resources that could be read, and what could not. */
-    public record ReadResult(List<Resource<?>> resources, List<Diagnostic> diagnostics) {
+    /**
+     * What a read produced: the resources that could be read, what could not, and the texts that
+     * were read.
+     *
+     * @param resources the resources that could be read, in source order
+     * @param diagnostics everything that could not, sorted by location
+     * @param documents the texts read, in order, each under its source name; empty for resources built in code
+     */
+    public record ReadResult(List<Resource<?>> resources, List<Diagnostic> diagnostics, List<SourceDocument> documents) {
         public ReadResult {
             resources = List.copyOf(resources);
             diagnostics = diagnostics.stream().sorted().toList();
+            documents = List.copyOf(documents);
+        }
+
+        /** A result with no source texts, for resources built in code. */
+        public ReadResult(List<Resource<?>> resources, List<Diagnostic> diagnostics) {
+            this(resources, diagnostics, List.of());
         }
 
         public boolean hasErrors() {
@@ -58,27 +71,47 @@ public final class ConfigReader {
      */
     public ReadResult read(Collection<Path> paths) {
         List<Resource<?>> resources = new ArrayList<>();
+        List<SourceDocument> documents = new ArrayList<>();
         DiagnosticCollector diagnostics = new DiagnosticCollector();
         ResourceDocumentReader reader = new ResourceDocumentReader(limits);
         for (Path path : paths) {
             for (Path file : expand(path, diagnostics)) {
-                readFile(file, reader, resources, diagnostics);
+                readFile(file, reader, resources, documents, diagnostics);
             }
         }
-        return new ReadResult(resources, diagnostics.list());
+        return new ReadResult(resources, diagnostics.list(), documents);
+    }
+
+    /**
+     * Reads YAML texts in order as one configuration, each under its own name, as
+     * {@link #read(Collection)} reads files.
+     */
+    public ReadResult readDocuments(List<SourceDocument> documents) {
+        List<Resource<?>> resources = new ArrayList<>();
+        DiagnosticCollector diagnostics = new DiagnosticCollector();
+        ResourceDocumentReader reader = new ResourceDocumentReader(limits);
+        for (SourceDocument document : documents) {
+            readText(document.name(), document.text(), reader, resources, diagnostics);
+        }
+        return new ReadResult(resources, diagnostics.list(), documents);
     }
 
     /** Reads YAML text; {@code sourceName} names it in diagnostics. */
     public ReadResult read(String sourceName, String yaml) {
         List<Resource<?>> resources = new ArrayList<>();
         DiagnosticCollector diagnostics = new DiagnosticCollector();
+        readText(sourceName, yaml, new ResourceDocumentReader(limits), resources, diagnostics);
+        return new ReadResult(resources, diagnostics.list(), List.of(new SourceDocument(sourceName, yaml)));
+    }
+
+    private void readText(String sourceName, String yaml, ResourceDocumentReader reader, List<Resource<?>> resources,
+            DiagnosticCollector diagnostics) {
         if (yaml.length() > limits.maxSourceBytes()) {
             diagnostics.error(SourceLocation.of(sourceName), null, null, "source is " + yaml.length()
                     + " characters, over the limit of " + limits.maxSourceBytes() + " (split it into several sources)");
         } else {
-            new ResourceDocumentReader(limits).read(sourceName, yaml, resources, diagnostics);
+            reader.read(sourceName, yaml, resources, diagnostics);
         }
-        return new ReadResult(resources, diagnostics.list());
     }
 
     private List<Path> expand(Path path, DiagnosticCollector diagnostics) {
@@ -135,7 +168,7 @@ public final class ConfigReader {
     }
 
     private void readFile(Path file, ResourceDocumentReader reader, List<Resource<?>> resources,
-            DiagnosticCollector diagnostics) {
+            List<SourceDocument> documents, DiagnosticCollector diagnostics) {
         String source = file.toString();
         try {
             long size = Files.size(file);
@@ -148,6 +181,7 @@ public final class ConfigReader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
+            documents.add(new SourceDocument(source, text));
             reader.read(source, text, resources, diagnostics);
         } catch (CharacterCodingException e) {
             diagnostics.error(SourceLocation.of(source), null, null, "not valid UTF-8 text");

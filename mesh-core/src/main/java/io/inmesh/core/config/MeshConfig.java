@@ -18,9 +18,11 @@ public final class MeshConfig {
 
     private final List<Resource<?>> resources;
     private final Map<ResourceKind, List<Resource<?>>> byKind;
+    private final List<SourceDocument> documents;
 
-    private MeshConfig(List<Resource<?>> resources) {
+    private MeshConfig(List<Resource<?>> resources, List<SourceDocument> documents) {
         this.resources = List.copyOf(resources);
+        this.documents = documents;
         Map<ResourceKind, List<Resource<?>>> grouped = new EnumMap<>(ResourceKind.class);
         for (ResourceKind kind : ResourceKind.values()) {
             grouped.put(kind, resources.stream().filter(r -> r.kind() == kind).toList());
@@ -63,17 +65,37 @@ public final class MeshConfig {
         return validate(ConfigReader.create().read(sourceName, yaml));
     }
 
-    /** Validates resources built in code or read elsewhere. */
+    /**
+     * Reads and validates YAML texts as one configuration, in order, each under its own name: the
+     * texts of {@link #sourceDocuments()} give back an equal configuration.
+     */
+    public static LoadResult loadDocuments(List<SourceDocument> documents) {
+        return validate(ConfigReader.create().readDocuments(documents));
+    }
+
+    /** Validates resources built in code or read elsewhere; the config has no {@linkplain #sourceDocuments() source documents}. */
     public static LoadResult of(List<Resource<?>> resources) {
-        return validate(new ConfigReader.ReadResult(resources, List.of()));
+        return validate(new ConfigReader.ReadResult(resources, List.of()), null);
     }
 
     private static LoadResult validate(ConfigReader.ReadResult read) {
+        return validate(read, read.documents());
+    }
+
+    private static LoadResult validate(ConfigReader.ReadResult read, List<SourceDocument> documents) {
         List<Diagnostic> diagnostics = new ArrayList<>(read.diagnostics());
         diagnostics.addAll(ConfigValidator.validate(read.resources()));
         diagnostics.sort(null);
         boolean valid = diagnostics.stream().noneMatch(Diagnostic::isError);
-        return new LoadResult(valid ? new MeshConfig(read.resources()) : null, read.resources().size(), diagnostics);
+        return new LoadResult(valid ? new MeshConfig(read.resources(), documents) : null, read.resources().size(), diagnostics);
+    }
+
+    /**
+     * The YAML texts this config was read from, in order, under their source names; empty when it
+     * was built from resources in code ({@link #of}), since then there is no text to read again.
+     */
+    public java.util.Optional<List<SourceDocument>> sourceDocuments() {
+        return java.util.Optional.ofNullable(documents);
     }
 
     /** All resources, in the order they were read. */

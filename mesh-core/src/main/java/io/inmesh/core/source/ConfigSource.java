@@ -16,6 +16,13 @@ public interface ConfigSource extends AutoCloseable {
      * The configuration as it is now, then each time it changes, until {@link #close()}. Every
      * emission is a complete load result: valid ({@link MeshConfig.LoadResult#isValid()}) or with the
      * diagnostics that say why not. Emissions never happen on an event-loop thread.
+     *
+     * <p>A source may emit again a configuration read from the same documents (names and texts) as
+     * the one in force, to confirm that it is still current (after a reconnect, say): the mesh then
+     * builds no new snapshot and only resets the {@linkplain io.inmesh.core.Mesh#rulesStatus()
+     * staleness} of its rules. Results read from YAML ({@link MeshConfig#load},
+     * {@link MeshConfig#loadDocuments}) keep their documents, so the mesh can keep them on disk
+     * ({@link io.inmesh.core.Mesh.Builder#lastGoodRules}); results built in code cannot be kept.
      */
     Flux<MeshConfig.LoadResult> updates();
 

@@ -1,15 +1,14 @@
 package io.inmesh.core.source;
 
 import io.inmesh.core.LocalWorkload;
-import io.inmesh.core.config.ConfigReader;
 import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
 import io.inmesh.core.config.Severity;
+import io.inmesh.core.config.SourceDocument;
 import io.inmesh.core.config.SourceLocation;
 import io.inmesh.core.internal.controlplane.Backoff;
 import io.inmesh.core.internal.controlplane.ProtocolJson;
 import io.inmesh.core.internal.controlplane.SseParser;
-import io.inmesh.core.model.Resource;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -450,21 +449,15 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     /**
      * Reads each document as the protocol says (§2): with {@code firstLine - 1} line breaks before it,
      * so that diagnostics carry the line in the file on the control plane; then validates them together.
+     * The result keeps the texts, so that the mesh can keep the rules on disk and recognise a version
+     * delivered again.
      */
     static MeshConfig.LoadResult validate(List<ProtocolJson.Document> documents) {
-        ConfigReader reader = ConfigReader.create();
-        List<Resource<?>> resources = new ArrayList<>();
-        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<SourceDocument> texts = new ArrayList<>(documents.size());
         for (ProtocolJson.Document document : documents) {
-            ConfigReader.ReadResult read = reader.read(document.origin(), "\n".repeat(document.firstLine() - 1) + document.yaml());
-            resources.addAll(read.resources());
-            diagnostics.addAll(read.diagnostics());
+            texts.add(new SourceDocument(document.origin(), "\n".repeat(document.firstLine() - 1) + document.yaml()));
         }
-        boolean readErrors = diagnostics.stream().anyMatch(Diagnostic::isError);
-        MeshConfig.LoadResult checked = MeshConfig.of(resources);
-        diagnostics.addAll(checked.diagnostics());
-        diagnostics.sort(null);
-        return new MeshConfig.LoadResult(readErrors ? null : checked.config(), resources.size(), diagnostics);
+        return MeshConfig.loadDocuments(texts);
     }
 
     private static Version versionFromId(String id, URI url) {

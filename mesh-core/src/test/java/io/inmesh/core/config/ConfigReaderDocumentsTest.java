@@ -91,7 +91,8 @@ class ConfigReaderDocumentsTest {
 
     @Test
     void emptySourceHasNoResourcesAndNoDiagnostics() {
-        assertThat(reader.read(SOURCE, "")).isEqualTo(new ConfigReader.ReadResult(List.of(), List.of()));
+        // The text is kept even when it holds nothing: reading it again gives the same (empty) result.
+        assertThat(reader.read(SOURCE, "")).isEqualTo(new ConfigReader.ReadResult(List.of(), List.of(), List.of(new SourceDocument(SOURCE, ""))));
         assertThat(reader.read(SOURCE, "# only a comment\n").resources()).isEmpty();
     }
 

@@ -151,10 +151,14 @@ class ConnectionSettingsIT {
             assertThat(Meshes.get(mesh, "http://ratings:9080/ratings/2")).isEqualTo("served");
             assertThat(idleLimited.acceptedConnections()).isEqualTo(2);
 
-            // A connection with a request under way is not idle, however long the answer takes.
+            // A connection with a request under way is not idle, however long the answer takes: the
+            // 800 ms answer arrives on its first try (a close under way would reset it, and Istio's
+            // default retry policy does not retry resets). Whether the request found connection 2
+            // still open depends on how long the machine took between the calls, so that is not asserted.
             idleLimited.delay(() -> Duration.ofMillis(800));
+            int requestsBefore = idleLimited.requests();
             assertThat(Meshes.get(mesh, "http://ratings:9080/ratings/3")).isEqualTo("served");
-            assertThat(idleLimited.acceptedConnections()).isEqualTo(2);
+            assertThat(idleLimited.requests() - requestsBefore).isEqualTo(1);
         }
     }
 }

@@ -63,6 +63,10 @@ public final class ClientTransport implements AutoCloseable {
     public ClientTransport(String name, HttpProtocol protocol) {
         this.name = name;
         this.protocol = protocol;
+        // The first HttpClient.protocol(..) in a JVM initialises reactor-netty's default TLS provider,
+        // a JDK SSLContext that reads the platform's random source: do it here, when the mesh is
+        // built, not on the event loop of the first request (where BlockHound rightly objects).
+        HttpClient.newConnection().protocol(protocol);
     }
 
     private Pool pool(ConnectionPolicy policy) {
