@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = MeshCommand.Version.class,
         header = "inmesh: checks Istio traffic rules, explains how inmesh routes with them, and serves them to workloads.",
-        subcommands = {ValidateCommand.class, RouteCommand.class, ControlPlaneCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, RouteCommand.class, ControlPlaneCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:success",
