@@ -95,6 +95,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
         }
         Thread closer = new Thread(controlPlane::close, "mesh-control-plane-shutdown");
         Runtime.getRuntime().addShutdownHook(closer);
+        boolean interrupted = false;
         try (controlPlane) {
             out.println("control plane: " + controlPlane.uri() + " serving " + controlPlane.repository().directory()
                     + (tokenFile == null ? "" : " (bearer token required)"));
@@ -106,7 +107,9 @@ final class ControlPlaneCommand implements Callable<Integer> {
             try {
                 new CountDownLatch(1).await(); // until interrupted; Ctrl-C ends the JVM through the shutdown hook
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // Restored only after closing: closing waits for the server to stop, which an
+                // interrupted thread cannot do (Reactor's block() would throw).
+                interrupted = true;
             } finally {
                 printing.dispose();
             }
@@ -117,6 +120,9 @@ final class ControlPlaneCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(closer);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or will run; closing twice is harmless
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
