@@ -314,6 +314,9 @@ public final class Mesh implements AutoCloseable {
         }
         snapshots.tryEmitComplete();
         transport.close();
+        if (ruleStore != null) {
+            ruleStore.close(); // the latest rules are on disk, and nothing writes there any more
+        }
     }
 
     /** Builds a {@link Mesh}. Only the workload is required. */

@@ -74,6 +74,8 @@ public final class RuleStore {
     private final AtomicInteger pendingWrites = new AtomicInteger();
     /** Serializes writers: one temporary file at a time, and the latest save wins. */
     private final Object writeLock = new Object();
+    /** Set by {@link #close()}: a drain scheduled before it writes nothing after it. */
+    private volatile boolean closed;
 
     /**
      * Rules as they are kept: what a mesh needs to serve them again and to say how old they are.
@@ -126,6 +128,9 @@ public final class RuleStore {
             return false;
         }
         synchronized (writeLock) {
+            if (closed) {
+                return false; // the owner has closed the store and may be deleting the file
+            }
             Path temporary = null;
             try {
                 Path directory = file.getParent();
@@ -174,12 +179,27 @@ public final class RuleStore {
         }
     }
 
+    /**
+     * Writes the rules still pending, waits for a write under way, and stops writing: after it
+     * returns the file no longer changes (its owner may delete it). Blocks the caller for as long as
+     * one write takes.
+     */
+    public void close() {
+        synchronized (writeLock) {
+            StoredRules next = pending.getAndSet(null);
+            if (next != null && !closed) {
+                save(next);
+            }
+            closed = true;
+        }
+    }
+
     /** Writes whatever is pending until nothing is; only one drain runs at a time. */
     private void drain() {
         int missed = 1;
         do {
             StoredRules next = pending.getAndSet(null);
-            if (next != null) {
+            if (next != null && !closed) {
                 save(next);
             }
             missed = pendingWrites.addAndGet(-missed);
