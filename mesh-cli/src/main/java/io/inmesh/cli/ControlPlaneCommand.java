@@ -133,7 +133,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
     }
 
     /** The token: the file's content without surrounding white space (such as the final line break). */
-    private static String readToken(Path file) {
+    static String readToken(Path file) {
         String token;
         try {
             token = Files.readString(file, StandardCharsets.UTF_8).strip();

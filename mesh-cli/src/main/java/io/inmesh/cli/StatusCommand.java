@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,11 +67,18 @@ final class StatusCommand implements Callable<Integer> {
                     + ControlPlaneCommand.DEFAULT_PORT + ")");
             return MeshCommand.USAGE;
         }
+        String token;
+        try {
+            token = tokenFile == null ? null : ControlPlaneCommand.readToken(tokenFile);
+        } catch (IllegalArgumentException e) {
+            err.println(name + ": " + e.getMessage());
+            return MeshCommand.USAGE;
+        }
         String body;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(controlPlane.resolve("/status")).timeout(TIMEOUT).GET();
-            if (tokenFile != null) {
-                request.header("Authorization", "Bearer " + Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
             }
             HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

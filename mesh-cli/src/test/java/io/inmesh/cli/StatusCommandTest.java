@@ -110,6 +110,11 @@ class StatusCommandTest {
             assertThat(allowed.out()).contains("no workload connected or seen in the last hour");
         }
 
+        MeshRun missingToken = mesh("status", "--control-plane", "http://127.0.0.1:" + closedPort,
+                "--token-file", rules.resolve("no-such-token").toString());
+        assertThat(missingToken.exitCode()).isEqualTo(MeshCommand.USAGE);
+        assertThat(missingToken.err()).startsWith("mesh status: --token-file: " + rules.resolve("no-such-token") + ": cannot read it");
+
         MeshRun usage = mesh("status", "--control-plane", "ftp://example");
         assertThat(usage.exitCode()).isEqualTo(MeshCommand.USAGE);
         assertThat(usage.err()).contains("--control-plane: ftp://example (expected: an http or https URL");
