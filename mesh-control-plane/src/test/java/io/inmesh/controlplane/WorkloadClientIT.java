@@ -8,6 +8,7 @@ import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.model.Resource;
 import io.inmesh.core.source.ControlPlaneConfigSource;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.inmesh.examples.bookinfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.blockhound.BlockHound;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 
 /**
@@ -28,16 +28,12 @@ import reactor.core.Disposable;
  * split the traffic as Istio documents it: each share within 4.5 standard deviations of the binomial distribution around the
  * rule's weight (exactly all or none where the rule says 100 % or 0 %), and no visit failing.
  */
+@ExtendWith(BlockHoundExtension.class)
 class BookinfoDemoIT {
 
     private static final double SIGMAS = 4.5;
     private static final int VISITS = 400;
     private static final Duration TAKE_UP = Duration.ofSeconds(10);
-
-    @BeforeAll
-    static void failOnBlockingCallsInEventLoops() {
-        BlockHound.install();
-    }
 
     /** What Istio's Bookinfo tasks say each rule does, audience by audience (null: no end-user header). */
     private record Expected(String title, String endUser, Map<String, Double> shares) {

@@ -2,16 +2,16 @@ package io.inmesh.examples.bookinfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.blockhound.BlockHound;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs the Bookinfo demo's resilience scenarios (6 to 10) end to end in this JVM, with BlockHound
@@ -20,14 +20,10 @@ import reactor.blockhound.BlockHound;
  * the circuit-breaking task's connection pool of one, which refuses some concurrent calls at once
  * with 503 and flag UO.
  */
+@ExtendWith(BlockHoundExtension.class)
 class ResilienceScenariosIT {
 
     private static final int VISITS = 50;
-
-    @BeforeAll
-    static void failOnBlockingCallsInEventLoops() {
-        BlockHound.install();
-    }
 
     @Test
     @Timeout(120) // against a hang only: the run takes about 20 s

@@ -9,21 +9,19 @@ import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
 import io.inmesh.core.model.Resource;
 import io.inmesh.core.source.FakeControlPlane.Document;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockHound;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -34,27 +32,14 @@ import reactor.core.scheduler.Schedulers;
  * wait for conditions (never sleep to synchronise); the only timing assertion is the one the protocol
  * makes, a version applied within a second.
  */
+@ExtendWith(BlockHoundExtension.class)
 class ControlPlaneConfigSourceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final LocalWorkload PRODUCTPAGE = LocalWorkload.of("productpage-v1", "bookinfo", FakeControlPlane.labels());
-    private static final Queue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private FakeControlPlane controlPlane;
-
-    @BeforeAll
-    static void installBlockHound() {
-        BlockHound.builder()
-                .loadIntegrations()
-                // Netty's adaptive allocator takes a StampedLock for a few instructions: a known false positive.
-                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
-                .blockingMethodCallback(method -> {
-                    VIOLATIONS.add(method + " on thread " + Thread.currentThread().getName());
-                    throw new BlockingOperationError(method);
-                })
-                .install();
-    }
 
     @BeforeEach
     void start() {
@@ -67,7 +52,6 @@ class ControlPlaneConfigSourceIT {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
-        assertThat(VIOLATIONS).as("blocking calls on non-blocking threads").isEmpty();
     }
 
     @Test
@@ -82,8 +66,7 @@ class ControlPlaneConfigSourceIT {
             }
         }).subscribeOn(Schedulers.parallel()).block(PATIENCE);
         assertThat(outcome).startsWith("caught").contains("park");
-        assertThat(VIOLATIONS).singleElement().asString().contains("parallel-");
-        VIOLATIONS.clear();
+        assertThat(BlockHoundExtension.takeViolations()).singleElement().asString().contains("parallel-");
     }
 
     // --- receiving and applying

@@ -1,4 +1,4 @@
-package io.inmesh.routing.it;
+package io.inmesh.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,8 @@ import reactor.blockhound.BlockingOperationError;
  * (such as Netty reading {@code /etc/hosts} and {@code /etc/resolv.conf} once). The allowances this
  * project adds are listed in {@link #install()}, each with its reason.
  *
- * <p>Every data-path integration test class carries {@code @ExtendWith(BlockHoundExtension.class)}.
+ * <p>Every data-path integration test class, in every module, carries
+ * {@code @ExtendWith(BlockHoundExtension.class)}; mesh-core's test jar shares this one class.
  */
 public final class BlockHoundExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
@@ -46,6 +47,11 @@ public final class BlockHoundExtension implements BeforeAllCallback, BeforeEachC
                 // Netty's own integration (4.2.18/4.2.19) does not cover it yet (Armeria allows it too,
                 // line/armeria#6344).
                 .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                // Cancelling a periodic timer (Flux.interval: the control plane's heartbeats) removes its task
+                // from the scheduler's queue under that queue's lock, held for a few instructions by the
+                // worker thread. reactor-core's own integration allows the same for SchedulerTask and
+                // WorkerTask#dispose (reactor/reactor-core#3210, #3213) but not yet for PeriodicWorkerTask.
+                .allowBlockingCallsInside("reactor.core.scheduler.PeriodicWorkerTask", "dispose")
                 .blockingMethodCallback(method -> {
                     VIOLATIONS.add(method + " on thread " + Thread.currentThread().getName());
                     throw new BlockingOperationError(method);
@@ -55,12 +61,12 @@ public final class BlockHoundExtension implements BeforeAllCallback, BeforeEachC
     }
 
     /** Makes sure BlockHound is installed; for code that runs before the extension's callbacks. */
-    static void ensureInstalled() {
+    public static void ensureInstalled() {
         assertThat(Installed.DONE).isTrue();
     }
 
     /** Removes and returns the violations recorded so far, for the test that provokes one on purpose. */
-    static List<String> takeViolations() {
+    public static List<String> takeViolations() {
         List<String> taken = new ArrayList<>();
         for (String violation; (violation = VIOLATIONS.poll()) != null; ) {
             taken.add(violation);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.MeshServer;
 import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;

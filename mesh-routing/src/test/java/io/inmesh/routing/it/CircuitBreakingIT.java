@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.ResponseFlag;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

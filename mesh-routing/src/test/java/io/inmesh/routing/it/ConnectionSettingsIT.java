@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.ResponseFlag;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

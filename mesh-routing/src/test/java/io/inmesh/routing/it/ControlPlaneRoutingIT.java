@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.source.ControlPlaneConfigSource;
+import io.inmesh.core.testing.BlockHoundExtension;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.StringWriter;

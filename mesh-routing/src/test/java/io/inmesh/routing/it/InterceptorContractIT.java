@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.inmesh.core.Mesh;
 import io.inmesh.core.spi.ClientStage;
+import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.RoutingAttributes;
 import io.inmesh.routing.WeightedDestination;
 import java.util.List;

@@ -13,6 +13,7 @@ import io.inmesh.core.internal.source.RuleStore;
 import io.inmesh.core.model.Sidecar;
 import io.inmesh.core.source.ConfigSource;
 import io.inmesh.core.source.FileConfigSource;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.RoutingExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import io.inmesh.core.MeshServer;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -3,6 +3,7 @@ package io.inmesh.routing.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.Mesh;
+import io.inmesh.core.testing.BlockHoundExtension;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

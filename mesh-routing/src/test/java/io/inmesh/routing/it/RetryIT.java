@@ -7,6 +7,7 @@ import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
+import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.it.ScriptedUpstream.Answer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

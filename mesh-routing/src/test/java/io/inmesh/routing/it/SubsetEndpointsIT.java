@@ -3,6 +3,7 @@ package io.inmesh.routing.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.Mesh;
+import io.inmesh.core.testing.BlockHoundExtension;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
