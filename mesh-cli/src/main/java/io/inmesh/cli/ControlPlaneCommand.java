@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.inmesh.core.source.BearerToken;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -132,21 +133,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
                 + " documents, " + version.config().resources().size() + " resources";
     }
 
-    /** The token: the file's content without surrounding white space (such as the final line break). */
+    /** The token in {@code file}; a problem is a usage error naming {@code --token-file} and the file. */
     static String readToken(Path file) {
-        String token;
         try {
-            token = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--token-file: " + file + ": cannot read it (" + e + ")", e);
+            return BearerToken.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--token-file: " + e.getMessage(), e.getCause());
         }
-        if (token.isEmpty()) {
-            throw new IllegalArgumentException("--token-file: " + file + ": empty (expected: the bearer token)");
-        }
-        if (token.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new IllegalArgumentException("--token-file: " + file + ": the token holds spaces or control characters"
-                    + " (expected: one line of printable characters)");
-        }
-        return token;
     }
 }

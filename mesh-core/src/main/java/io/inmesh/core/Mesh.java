@@ -13,7 +13,9 @@ import io.inmesh.core.internal.source.RuleStore;
 import io.inmesh.core.internal.transport.ClientTransport;
 import io.inmesh.core.model.Sidecar;
 import io.inmesh.core.registry.ServiceRegistry;
+import io.inmesh.core.source.BearerToken;
 import io.inmesh.core.source.ConfigSource;
+import io.inmesh.core.source.ControlPlaneConfigSource;
 import io.inmesh.core.spi.ClientStage;
 import io.inmesh.core.spi.MeshExtension;
 import io.inmesh.core.spi.MeshInterceptor;
@@ -84,7 +86,7 @@ public final class Mesh implements AutoCloseable {
     private final AtomicReference<RulesState> rules;
 
     /** What {@link #rulesStatus()} reports, but for the staleness, which depends on when it is asked. */
-    private record RulesState(RulesStatus.Origin origin, String version, Instant takenAt, Instant confirmedAt) {
+    private record RulesState(RulesStatus.Origin origin, String version, String content, Instant takenAt, Instant confirmedAt) {
     }
 
     private Mesh(Builder builder) {
@@ -120,7 +122,7 @@ public final class Mesh implements AutoCloseable {
         this.clientChain = new InterceptorChain(ordered(client), this::sendToUpstream);
         this.serverInterceptors = ordered(server);
         this.builtAt = clock.instant();
-        this.rules = new AtomicReference<>(new RulesState(RulesStatus.Origin.NONE, null, builtAt, builtAt));
+        this.rules = new AtomicReference<>(new RulesState(RulesStatus.Origin.NONE, null, null, builtAt, builtAt));
         this.current.set(compile(MeshConfig.of(List.of()).config()));
         this.source = builder.source;
         this.ruleStore = builder.lastGoodRules == null ? null : new RuleStore(builder.lastGoodRules);
@@ -161,7 +163,8 @@ public final class Mesh implements AutoCloseable {
             return;
         }
         current.set(snapshot);
-        rules.set(new RulesState(RulesStatus.Origin.RESTORED, restored.version(), restored.takenAt(), restored.takenAt()));
+        String content = restored.config().sourceDocuments().map(RuleStore::contentVersion).orElse(null);
+        rules.set(new RulesState(RulesStatus.Origin.RESTORED, restored.version(), content, restored.takenAt(), restored.takenAt()));
         LOG.log(System.Logger.Level.INFO, () -> "serving the last good rules (version " + restored.version() + ", taken at "
                 + restored.takenAt() + ") from " + ruleStore.file() + " until "
                 + (source == null ? "a config source delivers" : source.describe() + " delivers valid rules"));
@@ -178,11 +181,17 @@ public final class Mesh implements AutoCloseable {
         }
         Instant now = clock.instant();
         RulesState before = rules.get();
-        String version = result.config().sourceDocuments().map(RuleStore::contentVersion).orElse(null);
-        if (version != null && before.origin() != RulesStatus.Origin.NONE && version.equals(before.version())) {
-            // The rules in force, delivered again: a confirmation that they are current, nothing to rebuild.
+        String content = result.config().sourceDocuments().map(RuleStore::contentVersion).orElse(null);
+        String version = result.version() != null ? result.version() : content;
+        if (content != null && before.origin() != RulesStatus.Origin.NONE && content.equals(before.content())) {
+            // The rules in force, delivered again (perhaps under a new version of the source's, when
+            // what changed concerns other workloads): they are current, nothing to rebuild.
             lastRejection.set(List.of());
-            rules.set(new RulesState(RulesStatus.Origin.SOURCE, version, before.takenAt(), now));
+            boolean renamed = !version.equals(before.version());
+            rules.set(new RulesState(RulesStatus.Origin.SOURCE, version, content, renamed ? now : before.takenAt(), now));
+            if (renamed && ruleStore != null) {
+                ruleStore.saveLater(new RuleStore.StoredRules(version, now, result.config().sourceDocuments().get()), Schedulers.boundedElastic());
+            }
             ready.tryEmitValue(current.get());
             source.outcome(result, true, result.diagnostics());
             return;
@@ -199,7 +208,7 @@ public final class Mesh implements AutoCloseable {
         String nextVersion = version != null ? version : "local-" + next.version();
         lastRejection.set(List.of());
         current.set(next);
-        rules.set(new RulesState(RulesStatus.Origin.SOURCE, nextVersion, now, now));
+        rules.set(new RulesState(RulesStatus.Origin.SOURCE, nextVersion, content, now, now));
         snapshots.tryEmitNext(next);
         ready.tryEmitValue(next);
         if (ruleStore != null) {
@@ -260,8 +269,20 @@ public final class Mesh implements AutoCloseable {
      */
     public RulesStatus rulesStatus() {
         RulesState state = rules.get();
-        Duration staleness = Duration.between(state.confirmedAt(), clock.instant());
-        return new RulesStatus(state.origin(), state.version(), state.takenAt(), state.confirmedAt(),
+        Instant now = clock.instant();
+        Instant confirmedAt = state.confirmedAt();
+        if (source != null && state.origin() == RulesStatus.Origin.SOURCE && lastRejection.get().isEmpty()) {
+            // A streaming source knows more than its emissions: its rules are current while it is in sync.
+            Instant asOf = source.currentAsOf().orElse(confirmedAt);
+            if (asOf.isAfter(now)) {
+                asOf = now;
+            }
+            if (asOf.isAfter(confirmedAt)) {
+                confirmedAt = asOf;
+            }
+        }
+        Duration staleness = Duration.between(confirmedAt, now);
+        return new RulesStatus(state.origin(), state.version(), state.takenAt(), confirmedAt,
                 staleness.isNegative() ? Duration.ZERO : staleness);
     }
 
@@ -331,6 +352,8 @@ public final class Mesh implements AutoCloseable {
         private HttpProtocol protocol = HttpProtocol.HTTP11;
         private Clock clock = Clock.systemUTC();
         private Path lastGoodRules;
+        /** The control plane of {@link #settings}, connected by {@link #build()}. */
+        private java.util.function.Supplier<ConfigSource> deferredSource;
 
         private Builder() {
         }
@@ -341,15 +364,37 @@ public final class Mesh implements AutoCloseable {
         }
 
         /**
-         * The workload, outbound traffic policy, rule files and last-good-rules file of
-         * {@code settings} (read from {@code mesh.yaml} or the environment); the rule files are
-         * watched for changes.
+         * The workload, outbound traffic policy, rule files or control plane, and last-good-rules
+         * file of {@code settings} (read from {@code mesh.yaml} or the environment); the rule files
+         * are watched for changes, the control plane is connected when the mesh is built.
+         *
+         * @throws MeshSettingsException when the control plane's token file cannot be read
          */
         public Builder settings(MeshSettings settings) {
             workload(settings.workload());
             outboundTrafficPolicy(settings.outboundTrafficPolicy());
             if (!settings.configPaths().isEmpty()) {
                 configSource(io.inmesh.core.source.FileConfigSource.watch(settings.configPaths()));
+            }
+            MeshSettings.ControlPlane controlPlane = settings.controlPlane();
+            if (controlPlane != null) {
+                ControlPlaneConfigSource.Options options = ControlPlaneConfigSource.Options.defaults();
+                if (controlPlane.tokenFile() != null) {
+                    try {
+                        options = options.bearerToken(BearerToken.read(controlPlane.tokenFile()));
+                    } catch (IllegalArgumentException e) {
+                        throw new MeshSettingsException(List.of(new Diagnostic(io.inmesh.core.config.Severity.ERROR,
+                                io.inmesh.core.config.SourceLocation.of(controlPlane.tokenFile().toString()), null,
+                                "controlPlane.tokenFile", e.getMessage())));
+                    }
+                }
+                if (controlPlane.instance() != null) {
+                    options = options.instance(controlPlane.instance());
+                }
+                // Connected in build(), so that a builder given settings and never built opens nothing.
+                ControlPlaneConfigSource.Options connectWith = options;
+                this.source = null;
+                this.deferredSource = () -> ControlPlaneConfigSource.connect(controlPlane.urls(), settings.workload(), connectWith);
             }
             if (settings.lastGoodRules() != null) {
                 lastGoodRules(settings.lastGoodRules());
@@ -360,6 +405,7 @@ public final class Mesh implements AutoCloseable {
         /** Where the rules come from; without one the mesh runs on no rules (default routes only). */
         public Builder configSource(ConfigSource source) {
             this.source = Objects.requireNonNull(source, "source");
+            this.deferredSource = null;
             return this;
         }
 
@@ -424,6 +470,10 @@ public final class Mesh implements AutoCloseable {
         }
 
         public Mesh build() {
+            if (deferredSource != null) {
+                source = deferredSource.get();
+                deferredSource = null;
+            }
             return new Mesh(this);
         }
     }

@@ -54,12 +54,23 @@ import org.yaml.snakeyaml.nodes.Tag;
  * lastGoodRules: state/rules.bin    # where the last good rules are kept across restarts; default: nowhere
  * }</pre>
  *
+ * <p>or, instead of {@code config}, the rules from a control plane ({@code mesh control-plane}):
+ *
+ * <pre>{@code
+ * controlPlane:
+ *   urls: [http://control-plane-a:15080, http://control-plane-b:15080]   # tried in turn
+ *   tokenFile: secrets/control-plane-token    # optional: sent as a bearer token; relative to mesh.yaml's directory
+ *   instance: productpage-v1-7f9c             # optional: this replica's name in the status; default: the workload name
+ * }</pre>
+ *
  * <p>or from the environment, as a Kubernetes pod spec sets it:
  * {@code INMESH_WORKLOAD_NAME} (required), {@code INMESH_NAMESPACE} (else {@code POD_NAMESPACE},
  * else {@code default}), {@code INMESH_SERVICE_ACCOUNT}, {@code INMESH_LABELS}
  * ({@code app=productpage,version=v1}), {@code INMESH_OUTBOUND_TRAFFIC_POLICY} and
  * {@code INMESH_CONFIG} (paths separated by {@link File#pathSeparator}, relative to the working
- * directory) and {@code INMESH_LAST_GOOD_RULES}. A variable set to the empty string counts as unset.
+ * directory), {@code INMESH_LAST_GOOD_RULES}, {@code INMESH_CONTROL_PLANE} (URLs separated by commas),
+ * {@code INMESH_CONTROL_PLANE_TOKEN_FILE} and {@code INMESH_INSTANCE} (else {@code HOSTNAME}, which
+ * Kubernetes sets to the pod's name). A variable set to the empty string counts as unset.
  *
  * <p>Reading is strict, like reading Istio YAML: an unknown field, a value of the wrong type, a
  * duplicate or an invalid name is a {@link MeshSettingsException} that lists every problem with its
@@ -73,10 +84,27 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param outboundTrafficPolicy whether hosts the registry does not know are reachable
  * @param configPaths rule files and directories, for {@link io.inmesh.core.source.FileConfigSource}; may be empty
  * @param lastGoodRules the file for {@link Mesh.Builder#lastGoodRules}; {@code null} keeps no rules on disk
+ * @param controlPlane where to stream the rules from instead of {@code configPaths}; {@code null} for none
  */
 public record MeshSettings(
         LocalWorkload workload, Sidecar.OutboundTrafficPolicy.Mode outboundTrafficPolicy, List<Path> configPaths,
-        Path lastGoodRules) {
+        Path lastGoodRules, ControlPlane controlPlane) {
+
+    /**
+     * The control plane to stream the rules from ({@link io.inmesh.core.source.ControlPlaneConfigSource}).
+     *
+     * @param urls its base URLs, tried in turn; at least one, each absolute {@code http} or {@code https}
+     * @param tokenFile a file holding the bearer token to send; {@code null} for none
+     * @param instance this replica's name in the control plane's status; {@code null} for the workload's name
+     */
+    public record ControlPlane(List<java.net.URI> urls, Path tokenFile, String instance) {
+        public ControlPlane {
+            urls = List.copyOf(urls);
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("urls: at least one control-plane URL");
+            }
+        }
+    }
 
     private static final String DEFAULT = "default";
     private static final String ENVIRONMENT = "environment";
@@ -88,8 +116,17 @@ public record MeshSettings(
     private static final String ENV_POLICY = "INMESH_OUTBOUND_TRAFFIC_POLICY";
     private static final String ENV_CONFIG = "INMESH_CONFIG";
     private static final String ENV_LAST_GOOD_RULES = "INMESH_LAST_GOOD_RULES";
+    private static final String ENV_CONTROL_PLANE = "INMESH_CONTROL_PLANE";
+    private static final String ENV_CONTROL_PLANE_TOKEN_FILE = "INMESH_CONTROL_PLANE_TOKEN_FILE";
+    private static final String ENV_INSTANCE = "INMESH_INSTANCE";
+    private static final String ENV_HOSTNAME = "HOSTNAME";
 
-    private static final List<String> TOP_LEVEL_FIELDS = List.of("workload", "outboundTrafficPolicy", "config", "lastGoodRules");
+    private static final List<String> TOP_LEVEL_FIELDS =
+            List.of("workload", "outboundTrafficPolicy", "config", "lastGoodRules", "controlPlane");
+    private static final List<String> CONTROL_PLANE_FIELDS = List.of("urls", "tokenFile", "instance");
+    private static final String URL_RULE = "(expected an absolute http:// or https:// URL, such as http://control-plane:15080,"
+            + " without query or fragment)";
+    private static final String ONE_SOURCE_RULE = "(expected either config or controlPlane: a mesh has one config source)";
     private static final List<String> WORKLOAD_FIELDS = List.of("name", "namespace", "serviceAccount", "labels");
     private static final List<String> POLICY_FIELDS = List.of("mode");
 
@@ -123,7 +160,13 @@ public record MeshSettings(
 
     /** Settings that keep no rules on disk. */
     public MeshSettings(LocalWorkload workload, Sidecar.OutboundTrafficPolicy.Mode outboundTrafficPolicy, List<Path> configPaths) {
-        this(workload, outboundTrafficPolicy, configPaths, null);
+        this(workload, outboundTrafficPolicy, configPaths, null, null);
+    }
+
+    /** Settings with rule files, without a control plane. */
+    public MeshSettings(LocalWorkload workload, Sidecar.OutboundTrafficPolicy.Mode outboundTrafficPolicy, List<Path> configPaths,
+            Path lastGoodRules) {
+        this(workload, outboundTrafficPolicy, configPaths, lastGoodRules, null);
     }
 
     /**
@@ -242,10 +285,62 @@ public record MeshSettings(
                 problems.add(error(at, ENV_LAST_GOOD_RULES, "invalid path \"" + lastGoodRulesText + "\": " + e.getReason()));
             }
         }
+        ControlPlane controlPlane = null;
+        String controlPlaneText = variable(environment, ENV_CONTROL_PLANE);
+        if (controlPlaneText != null) {
+            List<java.net.URI> urls = new ArrayList<>();
+            for (String entry : controlPlaneText.split(",")) {
+                String url = entry.strip();
+                if (url.isEmpty()) {
+                    continue;
+                }
+                java.net.URI uri = parseUrl(url);
+                if (uri == null) {
+                    problems.add(error(at, ENV_CONTROL_PLANE, "invalid URL \"" + url + "\" " + URL_RULE));
+                } else {
+                    urls.add(uri);
+                }
+            }
+            Path tokenFile = null;
+            String tokenFileText = variable(environment, ENV_CONTROL_PLANE_TOKEN_FILE);
+            if (tokenFileText != null) {
+                try {
+                    tokenFile = Path.of(tokenFileText);
+                } catch (InvalidPathException e) {
+                    problems.add(error(at, ENV_CONTROL_PLANE_TOKEN_FILE, "invalid path \"" + tokenFileText + "\": " + e.getReason()));
+                }
+            }
+            String instance = variable(environment, ENV_INSTANCE);
+            if (instance == null) {
+                instance = variable(environment, ENV_HOSTNAME);
+            }
+            if (urls.isEmpty()) {
+                problems.add(error(at, ENV_CONTROL_PLANE, "no URL " + URL_RULE));
+            } else {
+                controlPlane = new ControlPlane(urls, tokenFile, instance);
+            }
+            if (!paths.isEmpty()) {
+                problems.add(error(at, ENV_CONTROL_PLANE, "set together with " + ENV_CONFIG + " (expected either " + ENV_CONFIG
+                        + " or " + ENV_CONTROL_PLANE + ": a mesh has one config source)"));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new MeshSettingsException(problems);
         }
-        return new MeshSettings(new LocalWorkload(name, namespace, labels, serviceAccount), policy, paths, lastGoodRules);
+        return new MeshSettings(new LocalWorkload(name, namespace, labels, serviceAccount), policy, paths, lastGoodRules, controlPlane);
+    }
+
+    /** An absolute http(s) URL with a host and no query or fragment, or {@code null}. */
+    private static java.net.URI parseUrl(String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            boolean ok = (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+            return ok ? uri : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     private static String variable(Map<String, String> environment, String name) {
@@ -386,11 +481,62 @@ public record MeshSettings(
             if (lastGoodRulesField != null && !isNull(lastGoodRulesField.getValueNode())) {
                 lastGoodRules = path(lastGoodRulesField.getValueNode(), "lastGoodRules", "a file");
             }
+            ControlPlane controlPlane = null;
+            NodeTuple controlPlaneField = fields.get("controlPlane");
+            if (controlPlaneField != null && !isNull(controlPlaneField.getValueNode())) {
+                controlPlane = controlPlane(controlPlaneField.getValueNode());
+                if (configField != null && !isNull(configField.getValueNode())) {
+                    problems.add(error(at(controlPlaneField.getKeyNode()), "controlPlane", "set together with config " + ONE_SOURCE_RULE));
+                }
+            }
             if (!problems.isEmpty()) {
                 problems.sort(null);
                 throw new MeshSettingsException(problems);
             }
-            return new MeshSettings(workload, policy, paths, lastGoodRules);
+            return new MeshSettings(workload, policy, paths, lastGoodRules, controlPlane);
+        }
+
+        private ControlPlane controlPlane(Node node) {
+            int before = problems.size();
+            Map<String, NodeTuple> fields = fields(node, "controlPlane.", CONTROL_PLANE_FIELDS);
+            if (problems.size() > before && fields.isEmpty()) {
+                return null;
+            }
+            List<java.net.URI> urls = new ArrayList<>();
+            NodeTuple urlsField = fields.get("urls");
+            if (urlsField == null || isNull(urlsField.getValueNode())) {
+                problems.add(error(at(node), "controlPlane.urls", "missing (expected a list of URLs, such as [http://control-plane:15080])"));
+            } else if (!(urlsField.getValueNode() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+                problems.add(error(at(urlsField.getValueNode()), "controlPlane.urls", "expected a non-empty list of URLs, got "
+                        + describe(urlsField.getValueNode())));
+            } else {
+                List<Node> items = sequence.getValue();
+                for (int i = 0; i < items.size(); i++) {
+                    String path = "controlPlane.urls[" + i + "]";
+                    String text = string(new NodeTuple(urlsField.getKeyNode(), items.get(i)), path);
+                    if (text == null) {
+                        continue;
+                    }
+                    java.net.URI url = parseUrl(text);
+                    if (url == null) {
+                        problems.add(error(at(items.get(i)), path, "invalid URL \"" + text + "\" " + URL_RULE));
+                    } else {
+                        urls.add(url);
+                    }
+                }
+            }
+            Path tokenFile = null;
+            NodeTuple tokenField = fields.get("tokenFile");
+            if (tokenField != null && !isNull(tokenField.getValueNode())) {
+                tokenFile = path(tokenField.getValueNode(), "controlPlane.tokenFile", "a file holding the bearer token");
+            }
+            String instance = string(fields.get("instance"), "controlPlane.instance");
+            if (instance != null && (instance.isEmpty() || instance.length() > 253 || instance.chars().anyMatch(c -> c <= ' ' || c == 127))) {
+                problems.add(error(at(fields.get("instance").getValueNode()), "controlPlane.instance",
+                        "invalid instance \"" + instance + "\" (expected 1 to 253 printable characters without blanks)"));
+                instance = null;
+            }
+            return problems.size() > before ? null : new ControlPlane(urls, tokenFile, instance);
         }
 
         private Node compose(String text) {

@@ -7,6 +7,7 @@ import io.inmesh.core.model.Sidecar.OutboundTrafficPolicy.Mode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,8 @@ class MeshSettingsTest {
                     """)).isEqualTo("mesh.yaml:3:3: error: workload.nmae: unknown field"
                     + " (expected one of: name, namespace, serviceAccount, labels)");
             assertThat(problems("workload: {name: a}\nrules: [x]\n")).isEqualTo(
-                    "mesh.yaml:2:1: error: rules: unknown field (expected one of: workload, outboundTrafficPolicy, config, lastGoodRules)");
+                    "mesh.yaml:2:1: error: rules: unknown field (expected one of: workload, outboundTrafficPolicy, config, lastGoodRules,"
+                            + " controlPlane)");
             assertThat(problems("workload: {name: a}\noutboundTrafficPolicy: {mode: ALLOW_ANY, egressProxy: {}}\n"))
                     .isEqualTo("mesh.yaml:2:42: error: outboundTrafficPolicy.egressProxy: unknown field (expected one of: mode)");
         }
@@ -184,9 +186,10 @@ class MeshSettingsTest {
             assertThat(problems("workload:\n")).isEqualTo(
                     "mesh.yaml:1:10: error: workload: expected an object (name, namespace, serviceAccount, labels), got null");
             assertThat(problems("# nothing yet\n")).isEqualTo(
-                    "mesh.yaml: error: no settings (expected an object with workload, outboundTrafficPolicy, config, lastGoodRules)");
+                    "mesh.yaml: error: no settings (expected an object with workload, outboundTrafficPolicy, config, lastGoodRules,"
+                    + " controlPlane)");
             assertThat(problems("- workload\n")).isEqualTo(
-                    "mesh.yaml:1:1: error: expected an object (workload, outboundTrafficPolicy, config, lastGoodRules), got a list");
+                    "mesh.yaml:1:1: error: expected an object (workload, outboundTrafficPolicy, config, lastGoodRules, controlPlane), got a list");
         }
 
         @Test
@@ -258,10 +261,64 @@ class MeshSettingsTest {
                             .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "workload.name"),
                                     org.assertj.core.groups.Tuple.tuple(1, "workload.nmae")));
         }
+        @Test
+        void readsAControlPlaneWithItsTokenFileRelativeToTheFile() {
+            MeshSettings settings = parse("""
+                    workload: {name: productpage-v1}
+                    controlPlane:
+                      urls: [http://cp-a:15080, https://cp-b:15443/mesh]
+                      tokenFile: secrets/token
+                      instance: productpage-v1-7f9c
+                    """);
+            assertThat(settings.controlPlane()).isEqualTo(new MeshSettings.ControlPlane(
+                    List.of(URI.create("http://cp-a:15080"), URI.create("https://cp-b:15443/mesh")),
+                    BASE.resolve("secrets/token"), "productpage-v1-7f9c"));
+            assertThat(settings.configPaths()).isEmpty();
+            assertThat(parse("workload: {name: a}\ncontrolPlane: {urls: [http://cp:15080]}\n").controlPlane())
+                    .isEqualTo(new MeshSettings.ControlPlane(List.of(URI.create("http://cp:15080")), null, null));
+        }
+
+        @Test
+        void aControlPlaneNeedsUsableUrlsAndExcludesConfig() {
+            assertThat(problems("workload: {name: a}\ncontrolPlane: {tokenFile: t}\n")).isEqualTo(
+                    "mesh.yaml:2:15: error: controlPlane.urls: missing (expected a list of URLs, such as [http://control-plane:15080])");
+            assertThat(problems("workload: {name: a}\ncontrolPlane: {urls: [ftp://cp, 'http://cp:1/?a=b', 15080]}\n")).isEqualTo(
+                    String.join("\n",
+                    "mesh.yaml:2:23: error: controlPlane.urls[0]: invalid URL \"ftp://cp\" (expected an absolute http:// or https://"
+                            + " URL, such as http://control-plane:15080, without query or fragment)",
+                    "mesh.yaml:2:33: error: controlPlane.urls[1]: invalid URL \"http://cp:1/?a=b\" (expected an absolute http://"
+                            + " or https:// URL, such as http://control-plane:15080, without query or fragment)",
+                    "mesh.yaml:2:53: error: controlPlane.urls[2]: expected a string, got integer 15080 (quote it: \"15080\")"));
+            assertThat(problems("workload: {name: a}\nconfig: [rules/]\ncontrolPlane: {urls: [http://cp:15080], token: x}\n"))
+                    .isEqualTo(String.join("\n",
+                    "mesh.yaml:3:1: error: controlPlane: set together with config (expected either config or controlPlane:"
+                            + " a mesh has one config source)",
+                    "mesh.yaml:3:41: error: controlPlane.token: unknown field (expected one of: urls, tokenFile, instance)"));
+        }
+
     }
 
     @Nested
     class FromEnvironment {
+
+        @Test
+        void readsAControlPlaneAndTakesThePodNameAsItsInstance() {
+            MeshSettings settings = MeshSettings.fromEnvironment(Map.of("INMESH_WORKLOAD_NAME", "reviews-v2",
+                    "INMESH_CONTROL_PLANE", "http://cp-a:15080, http://cp-b:15080", "INMESH_CONTROL_PLANE_TOKEN_FILE", "/var/run/token",
+                    "HOSTNAME", "reviews-v2-5d8f"));
+            assertThat(settings.controlPlane()).isEqualTo(new MeshSettings.ControlPlane(
+                    List.of(URI.create("http://cp-a:15080"), URI.create("http://cp-b:15080")), Path.of("/var/run/token"), "reviews-v2-5d8f"));
+            assertThat(MeshSettings.fromEnvironment(Map.of("INMESH_WORKLOAD_NAME", "a", "INMESH_CONTROL_PLANE", "http://cp:1",
+                    "INMESH_INSTANCE", "a-1", "HOSTNAME", "ignored")).controlPlane().instance()).isEqualTo("a-1");
+            assertThat(messageOf(() -> MeshSettings.fromEnvironment(Map.of("INMESH_WORKLOAD_NAME", "a",
+                    "INMESH_CONTROL_PLANE", "cp:15080", "INMESH_CONFIG", "rules")))).isEqualTo(String.join("\n",
+                    "environment: error: INMESH_CONTROL_PLANE: invalid URL \"cp:15080\" (expected an absolute http:// or https:// URL,"
+                            + " such as http://control-plane:15080, without query or fragment)",
+                    "environment: error: INMESH_CONTROL_PLANE: no URL (expected an absolute http:// or https:// URL,"
+                            + " such as http://control-plane:15080, without query or fragment)",
+                    "environment: error: INMESH_CONTROL_PLANE: set together with INMESH_CONFIG (expected either INMESH_CONFIG"
+                            + " or INMESH_CONTROL_PLANE: a mesh has one config source)"));
+        }
 
         @Test
         void readsEveryVariable() {

@@ -36,10 +36,22 @@ public final class MeshConfig {
      * @param config the validated config, or {@code null} when any diagnostic is an error
      * @param resourceCount how many resources were read
      * @param diagnostics all findings, in source order
+     * @param version the version its source gave these rules (a control plane's {@code 7:3f2a…}), or
+     *     {@code null} when the source has none; a mesh then names the rules by their content
      */
-    public record LoadResult(MeshConfig config, int resourceCount, List<Diagnostic> diagnostics) {
+    public record LoadResult(MeshConfig config, int resourceCount, List<Diagnostic> diagnostics, String version) {
         public LoadResult {
             diagnostics = List.copyOf(diagnostics);
+        }
+
+        /** A result without a version of its source's. */
+        public LoadResult(MeshConfig config, int resourceCount, List<Diagnostic> diagnostics) {
+            this(config, resourceCount, diagnostics, null);
+        }
+
+        /** This result under the version its source gave it. */
+        public LoadResult withVersion(String version) {
+            return new LoadResult(config, resourceCount, diagnostics, version);
         }
 
         public boolean isValid() {

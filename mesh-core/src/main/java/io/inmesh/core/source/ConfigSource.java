@@ -2,7 +2,9 @@ package io.inmesh.core.source;
 
 import io.inmesh.core.config.Diagnostic;
 import io.inmesh.core.config.MeshConfig;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 
 /**
@@ -37,6 +39,16 @@ public interface ConfigSource extends AutoCloseable {
      * @param diagnostics why they were refused, or the warnings that came with them
      */
     default void outcome(MeshConfig.LoadResult result, boolean applied, List<Diagnostic> diagnostics) {
+    }
+
+    /**
+     * The last instant the source knew its latest emission to be what its origin serves, for the
+     * {@linkplain io.inmesh.core.Mesh#rulesStatus() staleness} of rules it delivered: a streaming
+     * source answers "now" while its stream is open. Empty, the default, when the source cannot tell
+     * more than its emissions say.
+     */
+    default Optional<Instant> currentAsOf() {
+        return Optional.empty();
     }
 
     /** A name for logs and diagnostics, such as the watched directory. */

@@ -14,11 +14,14 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -158,6 +161,9 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     private record Version(long version, String hash, String eventId, URI url) {
     }
 
+    private record Pending(MeshConfig.LoadResult result, Version version) {
+    }
+
     /** A 400 or 401: retrying soon does not help. */
     private static final class RejectedException extends RuntimeException {
         RejectedException(String message) {
@@ -175,11 +181,17 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     private final Flux<MeshConfig.LoadResult> updates;
     private final Disposable.Swap connection = Disposables.swap();
     private final Disposable.Composite reports = Disposables.composite();
-    private final Map<MeshConfig.LoadResult, Version> pending = new IdentityHashMap<>();
+    /** Emitted and not reported yet, oldest first; looked up by identity, since two results may be equal. */
+    private final Deque<Pending> pending = new ArrayDeque<>();
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private volatile boolean closed;
     private volatile String lastAppliedId;
+    /** The last version the mesh applied, delivered again when the control plane says it is current. */
+    private MeshConfig.LoadResult lastApplied;
+    /** While a stream is open and has said which version is current: {@code null}; else when the last such stream ended. */
+    private volatile Instant currentUntil = Instant.EPOCH;
+    private volatile boolean inSync;
 
     // Owned by the reconnect loop, which runs one attempt at a time.
     private int urlIndex;
@@ -248,12 +260,15 @@ public final class ControlPlaneConfigSource implements ConfigSource {
         try {
             Version version;
             synchronized (lock) {
-                version = pending.remove(result);
+                version = takePending(result);
             }
             if (version == null || closed) {
                 return; // not emitted by this source, or already reported
             }
             if (applied) {
+                synchronized (lock) {
+                    lastApplied = result;
+                }
                 lastAppliedId = version.eventId();
             }
             String body = ProtocolJson.report(workload.namespace(), workload.name(), instance, version.version(), version.hash(),
@@ -311,11 +326,13 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     }
 
     private void streamEnded() {
+        lostSync();
         LOG.log(System.Logger.Level.INFO, () -> "the rules stream of " + urls.get(urlIndex) + " ended; reconnecting");
         reconnect(backoffDelay(), "stream ended");
     }
 
     private void streamFailed(Throwable error) {
+        lostSync();
         URI url = urls.get(urlIndex);
         if (error instanceof RejectedException) {
             LOG.log(System.Logger.Level.WARNING, () -> "the control plane " + url + " refused the rules stream: " + error.getMessage());
@@ -416,11 +433,29 @@ public final class ControlPlaneConfigSource implements ConfigSource {
             }
             switch (event.type()) {
                 case "rules" -> onRules(event, url);
-                case "unchanged" -> LOG.log(System.Logger.Level.DEBUG, () -> "the rules in force (" + event.id() + ") are current");
+                case "unchanged" -> onUnchanged(event, url);
                 default -> LOG.log(System.Logger.Level.DEBUG, () -> "ignored event \"" + event.type() + "\" from " + url);
             }
         }
         // A comment (heartbeat) has done its work: it reset the silence timeout.
+    }
+
+    /**
+     * The control plane says the version the mesh applied last is current: deliver it again, so that
+     * the mesh counts its rules as current and reports an ACK (a restarted control plane has no record
+     * of this workload).
+     */
+    private void onUnchanged(SseParser.Event event, URI url) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "the rules in force (" + event.id() + ") are current");
+        MeshConfig.LoadResult again;
+        synchronized (lock) {
+            again = event.id().equals(lastAppliedId) ? lastApplied : null;
+        }
+        Version version = versionFromId(event.id(), url);
+        if (again != null && version != null) {
+            inSync = true;
+            emit(again, version);
+        }
     }
 
     private void onRules(SseParser.Event event, URI url) {
@@ -443,7 +478,28 @@ public final class ControlPlaneConfigSource implements ConfigSource {
                     "internal error while reading the rules: " + e)));
             version = versionFromId(event.id(), url);
         }
+        if (version != null) {
+            result = result.withVersion(version.eventId());
+        }
+        inSync = true;
         emit(result, version);
+    }
+
+    private void lostSync() {
+        if (inSync) {
+            inSync = false;
+            currentUntil = Instant.now();
+        }
+    }
+
+    /**
+     * Now while a stream is open and has delivered or confirmed the current version (the control
+     * plane pushes every later one at once); otherwise when the last such stream ended.
+     */
+    @Override
+    public Optional<Instant> currentAsOf() {
+        Instant until = currentUntil;
+        return inSync ? Optional.of(Instant.now()) : until.equals(Instant.EPOCH) ? Optional.empty() : Optional.of(until);
     }
 
     /**
@@ -478,12 +534,9 @@ public final class ControlPlaneConfigSource implements ConfigSource {
                 return;
             }
             if (version != null) {
-                pending.put(result, version);
+                pending.addLast(new Pending(result, version));
                 if (pending.size() > MAX_PENDING) {
-                    // Nobody reports (no mesh subscribed): forget the oldest rather than grow.
-                    Iterator<MeshConfig.LoadResult> oldest = pending.keySet().iterator();
-                    oldest.next();
-                    oldest.remove();
+                    pending.removeFirst(); // nobody reports (no mesh subscribed): forget the oldest rather than grow
                 }
             }
             Sinks.EmitResult emitted = sink.tryEmitNext(result);
@@ -494,6 +547,17 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     }
 
     // --- reports
+
+    private Version takePending(MeshConfig.LoadResult result) {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending entry = it.next();
+            if (entry.result() == result) {
+                it.remove();
+                return entry.version();
+            }
+        }
+        return null;
+    }
 
     private Mono<Void> postReport(Version version, String body) {
         String uri = version.url().toString().replaceAll("/+$", "") + "/v1/reports";

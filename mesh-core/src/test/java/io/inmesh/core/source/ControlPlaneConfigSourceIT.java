@@ -13,6 +13,7 @@ import io.inmesh.core.testing.BlockHoundExtension;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -181,23 +182,50 @@ class ControlPlaneConfigSourceIT {
     // --- reconnecting
 
     @Test
-    void aDroppedStreamIsReopenedWithTheLastAppliedVersionAndUnchangedEmitsNothing() {
+    void aDroppedStreamIsReopenedWithTheLastAppliedVersionAndUnchangedConfirmsItWithoutARebuild() {
         String id = controlPlane.publish(reviews("reviews", 1));
         ControlPlaneConfigSource source = connect(options());
         Mesh mesh = mesh(source);
         await().atMost(PATIENCE).until(() -> id.equals(source.lastAppliedId()));
         long snapshot = mesh.snapshot().version();
+        assertThat(mesh.rulesStatus().version()).isEqualTo(id);
+        assertThat(mesh.rulesStatus().staleness()).isLessThan(Duration.ofSeconds(1)); // in sync: current as of now
+        Instant appliedAt = mesh.rulesStatus().takenAt();
 
         controlPlane.dropStreams();
 
         await().atMost(PATIENCE).until(() -> controlPlane.streams().size() == 2 && controlPlane.openStreams() == 1);
         assertThat(controlPlane.streams().get(1).lastEventId()).isEqualTo(id);
         assertThat(source.attempts()).extracting(ControlPlaneConfigSource.Attempt::reason).containsExactly("start", "stream ended");
-        // The server answered "unchanged": nothing new. A version published afterwards still arrives on the new stream.
-        controlPlane.publish(reviews("reviews-v2", 1));
+        // The server answered "unchanged": the mesh ACKs the version again (a restarted server would not know it)
+        // and keeps its snapshot.
+        await().atMost(PATIENCE).until(() -> controlPlane.reports().stream().filter(r -> r.is("ACK", 1)).count() == 2);
+        assertThat(mesh.snapshot().version()).isEqualTo(snapshot);
+        assertThat(mesh.rulesStatus().takenAt()).isEqualTo(appliedAt);
+        // A version published afterwards still arrives on the new stream.
+        String second = controlPlane.publish(reviews("reviews-v2", 1));
         await().atMost(PATIENCE).until(() -> names(mesh).equals(List.of("reviews-v2")));
         assertThat(mesh.snapshot().version()).isEqualTo(snapshot + 1);
-        assertThat(controlPlane.reports()).hasSize(2);
+        assertThat(mesh.rulesStatus().version()).isEqualTo(second);
+        await().atMost(PATIENCE).until(() -> controlPlane.reports().size() == 3);
+    }
+
+    @Test
+    void outOfSyncTheRulesAgeFromTheMomentTheStreamWasLost() {
+        controlPlane.publish(reviews("reviews", 1));
+        ControlPlaneConfigSource source = connect(options());
+        Mesh mesh = mesh(source);
+        await().atMost(PATIENCE).until(() -> names(mesh).equals(List.of("reviews")));
+        controlPlane.silent(true); // the next streams open but say nothing
+
+        Instant lost = Instant.now();
+        controlPlane.dropStreams();
+
+        await().atMost(PATIENCE).until(() -> source.currentAsOf().map(at -> !at.isAfter(Instant.now().minusMillis(300))).orElse(false));
+        Instant asOf = source.currentAsOf().orElseThrow();
+        assertThat(asOf).isBetween(lost, lost.plusSeconds(2));
+        assertThat(mesh.rulesStatus().confirmedAt()).isEqualTo(asOf);
+        assertThat(mesh.rulesStatus().staleness()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 
     @Test
