@@ -122,8 +122,11 @@ public final class ControlPlaneConfigSource implements ConfigSource {
             return new Options(instance, bearerToken, requirePositive("deadStreamAfter", silence), maxBackoff, reportRetryDelay, random);
         }
 
-        /** The cap of reconnect delays (30 s in the protocol); for tests. */
-        Options maxBackoff(Duration cap) {
+        /**
+         * The cap of reconnect delays: 30 s, the protocol's, unless told. A lower cap resyncs sooner
+         * after an outage at the price of more attempts against a control plane that is down.
+         */
+        public Options maxBackoff(Duration cap) {
             return new Options(instance, bearerToken, deadStreamAfter, requirePositive("maxBackoff", cap), reportRetryDelay, random);
         }
 
