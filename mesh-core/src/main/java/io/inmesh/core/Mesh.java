@@ -14,6 +14,7 @@ import io.inmesh.core.internal.transport.ClientTransport;
 import io.inmesh.core.model.Sidecar;
 import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.source.BearerToken;
+import io.inmesh.core.telemetry.CallRecord;
 import io.inmesh.core.source.ConfigSource;
 import io.inmesh.core.source.ControlPlaneConfigSource;
 import io.inmesh.core.spi.ClientStage;
@@ -310,10 +311,25 @@ public final class Mesh implements AutoCloseable {
         return Mono.defer(() -> clientChain.execute(request, current.get(), workload));
     }
 
-    /** The server stack in front of {@code handler}, built once per handler; each call reads the current snapshot. */
+    /**
+     * The server stack in front of {@code handler}, built once per handler; each call reads the
+     * current snapshot. A caller that declared itself as a mesh workload learns in turn who answered
+     * (the {@link PeerIdentity#HEADER} response header), as Istio's sidecars exchange peer metadata,
+     * so that its telemetry can name the destination workload.
+     */
     java.util.function.Function<MeshRequest, Mono<MeshResponse>> inbound(MeshHandler handler) {
         InterceptorChain chain = new InterceptorChain(serverInterceptors, handler::handle);
-        return request -> Mono.defer(() -> chain.execute(request, current.get(), workload));
+        String identity = identityHeaders.get(PeerIdentity.HEADER);
+        return request -> {
+            Mono<MeshResponse> response = Mono.defer(() -> chain.execute(request, current.get(), workload));
+            if (request.attribute(PeerIdentity.KEY) == null) {
+                return response;
+            }
+            return response.map(answer -> {
+                answer.headers().set(PeerIdentity.HEADER, identity);
+                return answer;
+            });
+        };
     }
 
     private Mono<MeshResponse> sendToUpstream(MeshRequest request) {
@@ -322,7 +338,24 @@ public final class Mesh implements AutoCloseable {
             return Mono.error(new MeshException.NoHealthyUpstream(
                     "no endpoint was chosen for " + request.authority() + ": is the routing module (mesh-routing) on the class path?"));
         }
-        return transport.send(request, upstream, identityHeaders);
+        CallRecord record = request.attribute(CallRecord.KEY);
+        if (record == null) {
+            return transport.send(request, upstream, identityHeaders).map(Mesh::withoutPeerHeader);
+        }
+        record.sending(upstream);
+        return transport.send(request, upstream, identityHeaders).map(response -> {
+            PeerIdentity peer = PeerIdentity.fromHeader(response.headers().get(PeerIdentity.HEADER));
+            if (peer != null) {
+                record.answeredBy(peer);
+            }
+            return withoutPeerHeader(response);
+        });
+    }
+
+    /** The peer exchange is between meshes: the application sees the response as the upstream's application sent it. */
+    private static MeshResponse withoutPeerHeader(MeshResponse response) {
+        response.headers().remove(PeerIdentity.HEADER);
+        return response;
     }
 
     @Override

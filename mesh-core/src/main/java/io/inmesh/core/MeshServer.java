@@ -3,6 +3,7 @@ package io.inmesh.core;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.http.Downstream;
 import io.inmesh.core.http.PeerIdentity;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
@@ -79,6 +80,8 @@ public final class MeshServer implements AutoCloseable {
                 .pathAndQuery(path.isEmpty() ? "/" : path, query)
                 .headers(request.requestHeaders())
                 .body(request.receive().retain());
+        builder.attribute(Downstream.KEY, new Downstream(request.remoteAddress(), request.hostAddress(),
+                request.version().majorVersion() == 2 ? "HTTP/2" : request.version().text()));
         PeerIdentity peer = PeerIdentity.fromHeader(request.requestHeaders().get(PeerIdentity.HEADER));
         if (peer != null) {
             builder.attribute(PeerIdentity.KEY, peer);

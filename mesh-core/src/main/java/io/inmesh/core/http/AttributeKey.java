@@ -28,6 +28,11 @@ public final class AttributeKey<T> {
         return name;
     }
 
+    /** The type of the values stored under this key. */
+    public Class<T> type() {
+        return type;
+    }
+
     T cast(Object value) {
         return type.cast(value);
     }

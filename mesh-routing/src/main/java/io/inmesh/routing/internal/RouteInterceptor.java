@@ -8,6 +8,7 @@ import io.inmesh.core.model.HttpDirectResponse;
 import io.inmesh.core.model.HttpRedirect;
 import io.inmesh.core.model.HttpRoute;
 import io.inmesh.core.spi.MeshInterceptor;
+import io.inmesh.core.telemetry.CallRecord;
 import io.inmesh.routing.RouteDecision;
 import io.inmesh.routing.RouteTable;
 import io.inmesh.routing.RoutingAttributes;
@@ -43,6 +44,10 @@ public final class RouteInterceptor implements MeshInterceptor {
                     + " matches " + request.method() + " " + request.authority() + request.path()));
         }
         HttpRoute route = decision.route();
+        CallRecord record = request.attribute(CallRecord.KEY);
+        if (record != null) {
+            record.routed(decision.virtualService(), decision.routeName(), null, null, 0);
+        }
         // Envoy applies the route's response header operations to its direct responses and redirects too.
         if (route != null && route.directResponse() != null) {
             return Mono.just(withResponseHeaders(directResponse(route.directResponse()), decision));
@@ -59,6 +64,9 @@ public final class RouteInterceptor implements MeshInterceptor {
         if (cluster.missingSubset()) {
             return Mono.error(new MeshException(503, ResponseFlag.NC, "no cluster for " + destination.host()
                     + " subset " + destination.subset() + ": no DestinationRule for the host defines that subset"));
+        }
+        if (record != null) {
+            record.routed(decision.virtualService(), decision.routeName(), cluster.host(), destination.subset(), cluster.port());
         }
         return chain.proceed(request.toBuilder()
                 .attribute(RoutingAttributes.DECISION, decision)
