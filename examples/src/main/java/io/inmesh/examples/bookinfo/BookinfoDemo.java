@@ -5,6 +5,7 @@ import io.inmesh.core.config.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ public final class BookinfoDemo implements Callable<Integer> {
             description = {"Take every mesh's rules from the control plane at URL (bin/mesh control-plane, "
                     + "http://127.0.0.1:15080 by default there) instead of running the scenarios; repeatable for "
                     + "fail-over. The options below belong to this mode."})
-    private List<URI> controlPlanes = new ArrayList<>();
+    private List<String> controlPlanes = new ArrayList<>();
 
     @Option(names = "--token-file", paramLabel = "F",
             description = "A file holding the control plane's bearer token, when it requires one.")
@@ -320,11 +321,20 @@ public final class BookinfoDemo implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " (expected 1 to 65530: six ports from it on)");
         }
-        for (URI url : controlPlanes) {
-            if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
-                throw new ParameterException(spec.commandLine(), "--control-plane " + url
+        List<URI> urls = new ArrayList<>();
+        for (String given : controlPlanes) {
+            URI url;
+            try {
+                url = new URI(given);
+            } catch (URISyntaxException e) {
+                url = null;
+            }
+            if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+                    || url.getRawQuery() != null || url.getRawFragment() != null) {
+                throw new ParameterException(spec.commandLine(), "--control-plane " + given
                         + " (expected http://host:port, such as http://127.0.0.1:15080)");
             }
+            urls.add(url);
         }
         String token = tokenFile == null ? null : readToken(tokenFile);
         windows.clear();
@@ -332,7 +342,7 @@ public final class BookinfoDemo implements Callable<Integer> {
         long started = System.nanoTime();
         Bookinfo bookinfo;
         try {
-            bookinfo = Bookinfo.fromControlPlane(controlPlanes, token, basePort, seed, FIRST_RULES_TIMEOUT);
+            bookinfo = Bookinfo.fromControlPlane(urls, token, basePort, seed, FIRST_RULES_TIMEOUT);
         } catch (IllegalStateException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("bookinfo-demo: " + e.getMessage());
             return FAILED;
@@ -366,11 +376,12 @@ public final class BookinfoDemo implements Callable<Integer> {
             } finally {
                 traffic.dispose();
             }
-            int visits = windows.stream().mapToInt(split -> split.tally().visits()).sum();
-            int failed = windows.stream().mapToInt(split -> split.tally().failed()).sum();
-            out.printf(Locale.ROOT, "stopped after %.1f s: %d visits, %d failed%n", (System.nanoTime() - visiting) / 1e9, visits, failed);
+            Tally total = new Tally();
+            windows.forEach(split -> total.addAll(split.tally()));
+            out.printf(Locale.ROOT, "stopped after %.1f s: %d visits, %d failed%n", (System.nanoTime() - visiting) / 1e9, total.visits(),
+                    total.failed());
             out.flush();
-            return failed == 0 ? 0 : FAILED;
+            return total.failed() == 0 ? 0 : FAILED;
         } finally {
             bookinfo.close();
             finished.countDown();
@@ -415,8 +426,7 @@ public final class BookinfoDemo implements Callable<Integer> {
 
     private void printControlPlaneStart(Bookinfo bookinfo, Users users, long started, Duration every, Duration runFor) {
         out.printf("Bookinfo in one JVM: %d workloads on 127.0.0.1, each with its own mesh and its own connection to the control"
-                + " plane %s, started in %d ms%n", bookinfo.instances().size(), String.join(", ",
-                        controlPlanes.stream().map(URI::toString).toList()), Duration.ofNanos(System.nanoTime() - started).toMillis());
+                + " plane %s, started in %d ms%n", bookinfo.instances().size(), String.join(", ", controlPlanes), Duration.ofNanos(System.nanoTime() - started).toMillis());
         StringBuilder line = new StringBuilder("  ");
         for (Bookinfo.Instance instance : bookinfo.instances()) {
             line.append(String.format("%s %s :%d   ", instance.app(), instance.version(), instance.server().port()));
