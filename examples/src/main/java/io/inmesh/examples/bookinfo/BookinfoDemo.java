@@ -49,7 +49,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Exit status 0 when every scenario's rules took effect and every scenario showed what Istio's
  * task says (shares within 4.5 standard deviations of the binomial distribution), or, with a control
- * plane, when no visit failed; 1 otherwise; 2 for a usage error.
+ * plane, when it ran for {@code --duration} and no visit failed; 1 otherwise; 2 for a usage error.
  */
 @Command(name = "bookinfo-demo",
         sortOptions = false,
@@ -78,7 +78,7 @@ import reactor.core.scheduler.Schedulers;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every scenario's rules took effect and every scenario showed what Istio's task says, shares within chance; "
-                + "with --control-plane: no visit failed",
+                + "with --control-plane: it ran for --duration and no visit failed (Ctrl-C ends it with 130, as any program)",
             "1:some rules were refused or not taken up, or a scenario did not show what Istio's task says: visits failed or "
                 + "showed another page, took longer, a share was off its rule by more than 4.5 standard deviations, or the "
                 + "circuit breaker did not refuse calls fast; with --control-plane: a visit failed, or the services could "
