@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,6 +101,7 @@ public final class BookinfoDemo implements Callable<Integer> {
             java.util.logging.Logger.getLogger(io.inmesh.core.source.ControlPlaneConfigSource.class.getName());
     /** Visits before the steady traffic starts, not counted: the JVM's first compilations would slow the first window. */
     private static final int WARM_UP_VISITS = 100;
+    private static final int KEPT_WINDOWS = 1000;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     /** The options of the scenarios, which the control-plane mode does not run. */
     private static final List<String> SCENARIO_OPTIONS = List.of("--requests", "--concurrency", "--scenarios", "--rules", "--only",
@@ -176,6 +178,7 @@ public final class BookinfoDemo implements Callable<Integer> {
 
     private final PrintStream out;
     private final List<ScenarioResult> results = new ArrayList<>();
+    /** The last {@value #KEPT_WINDOWS} windows, for {@link #windows()}: a run may go on for days. */
     private final List<SplitWindow> windows = new CopyOnWriteArrayList<>();
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -224,7 +227,7 @@ public final class BookinfoDemo implements Callable<Integer> {
         return List.copyOf(results);
     }
 
-    /** With {@code --control-plane}: the windows printed so far, oldest first. */
+    /** With {@code --control-plane}: the windows printed so far, oldest first (the last {@value #KEPT_WINDOWS}). */
     public List<SplitWindow> windows() {
         return List.copyOf(windows);
     }
@@ -360,11 +363,25 @@ public final class BookinfoDemo implements Callable<Integer> {
         try (Users users = new Users(bookinfo.productPagePort())) {
             users.visits(WARM_UP_VISITS, null, 4).then().block(Users.VISIT_TIMEOUT.multipliedBy(2));
             printControlPlaneStart(bookinfo, users, started, every, runFor);
+            // Guarded by printing: the last line counts exactly the windows printed before it.
+            long[] counted = new long[2];
+            AtomicBoolean stopped = new AtomicBoolean();
+            Object printing = new Object();
             Disposable traffic = SteadyVisits.windows(users, rate, every, () -> rulesOf(bookinfo))
                     .publishOn(Schedulers.boundedElastic()) // printing blocks: never on the timer's thread
                     .subscribe(split -> {
-                        windows.add(split);
-                        printWindow(split);
+                        synchronized (printing) {
+                            if (stopped.get()) {
+                                return;
+                            }
+                            counted[0] += split.tally().visits();
+                            counted[1] += split.tally().failed();
+                            windows.add(split);
+                            if (windows.size() > KEPT_WINDOWS) {
+                                windows.remove(0);
+                            }
+                            printWindow(split);
+                        }
                     });
             long visiting = System.nanoTime();
             try {
@@ -376,12 +393,13 @@ public final class BookinfoDemo implements Callable<Integer> {
             } finally {
                 traffic.dispose();
             }
-            Tally total = new Tally();
-            windows.forEach(split -> total.addAll(split.tally()));
-            out.printf(Locale.ROOT, "stopped after %.1f s: %d visits, %d failed%n", (System.nanoTime() - visiting) / 1e9, total.visits(),
-                    total.failed());
-            out.flush();
-            return total.failed() == 0 ? 0 : FAILED;
+            synchronized (printing) {
+                stopped.set(true);
+                out.printf(Locale.ROOT, "stopped after %.1f s: %d visits, %d failed%n", (System.nanoTime() - visiting) / 1e9, counted[0],
+                        counted[1]);
+                out.flush();
+                return counted[1] == 0 ? 0 : FAILED;
+            }
         } finally {
             bookinfo.close();
             finished.countDown();

@@ -134,7 +134,8 @@ class ControlPlaneModeIT {
         SplitWindow[] followed = new SplitWindow[1];
         await().atMost(SETTLE.plusSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
             followed[0] = demo.windows().stream()
-                    .filter(w -> w.startNanos() >= written && w.tally().visits() > 0 && w.tally().count(version) == w.tally().visits())
+                    .filter(w -> w.startNanos() >= written && !w.rules().get("productpage-v1").equals(rulesBefore))
+                    .filter(w -> w.tally().visits() > 0 && w.tally().count(version) == w.tally().visits())
                     .findFirst().orElse(null);
             return followed[0] != null;
         });
