@@ -1,11 +1,18 @@
 package io.inmesh.examples.bookinfo;
 
 import io.inmesh.core.config.Diagnostic;
+import io.inmesh.core.config.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Bookinfo in one JVM: starts Istio's Bookinfo services as mesh servers, applies Istio's own
@@ -30,9 +42,15 @@ import picocli.CommandLine.Spec;
  * product-page visits, what the page showed and how long it took, or how many calls the circuit
  * breaker refused.
  *
+ * <p>With {@code --control-plane URL} the demo runs another way: every mesh takes its rules from
+ * that control plane, over a connection of its own; the product page is visited at a steady rate,
+ * and every couple of seconds the demo prints the share of visits each reviews version answered and
+ * the rules version each mesh runs, until interrupted or {@code --duration} has passed. Edit the
+ * reviews VirtualService in the control plane's rules directory, and the printed split follows.
+ *
  * <p>Exit status 0 when every scenario's rules took effect and every scenario showed what Istio's
- * task says (shares within 4.5 standard deviations of the binomial distribution), 1 otherwise, 2 for
- * a usage error.
+ * task says (shares within 4.5 standard deviations of the binomial distribution), or, with a control
+ * plane, when it ran for {@code --duration} and no visit failed; 1 otherwise; 2 for a usage error.
  */
 @Command(name = "bookinfo-demo",
         sortOptions = false,
@@ -47,13 +65,25 @@ import picocli.CommandLine.Spec;
                 + "timeout on reviews (request timeouts); a connection pool of one on details (circuit breaking); then "
                 + "the files given with --rules. After each, prints what Istio's task says you should see, visits the "
                 + "product page (or calls details at once) and prints what the mesh did.",
+            "",
+            "With --control-plane URL, every mesh takes its rules from that control plane instead (one connection per "
+                + "workload, with its identity); the services listen on fixed ports from --base-port, which the control "
+                + "plane's rules must name, as examples/bookinfo/control-plane/services.yaml does. The product page is "
+                + "visited --rate times a second and, every --window, the demo prints which share of the visits each "
+                + "reviews version answered and the rules version each mesh runs, until Ctrl-C or --duration. Edit the "
+                + "reviews VirtualService in the control plane's rules directory and watch the split follow:",
+            "  cp -r examples/bookinfo/control-plane /tmp/bookinfo-rules",
+            "  bin/mesh control-plane --rules /tmp/bookinfo-rules &",
+            "  bin/bookinfo-demo --control-plane http://127.0.0.1:15080",
             ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0:every scenario's rules took effect and every scenario showed what Istio's task says, shares within chance",
+            "0:every scenario's rules took effect and every scenario showed what Istio's task says, shares within chance; "
+                + "with --control-plane: it ran for --duration and no visit failed (Ctrl-C ends it with 130, as any program)",
             "1:some rules were refused or not taken up, or a scenario did not show what Istio's task says: visits failed or "
                 + "showed another page, took longer, a share was off its rule by more than 4.5 standard deviations, or the "
-                + "circuit breaker did not refuse calls fast",
+                + "circuit breaker did not refuse calls fast; with --control-plane: a visit failed, or the services could "
+                + "not start (a port taken, no rules from the control plane, or rules that place the services elsewhere)",
             "2:usage error"})
 public final class BookinfoDemo implements Callable<Integer> {
 
@@ -64,6 +94,21 @@ public final class BookinfoDemo implements Callable<Integer> {
 
     private static final Duration TAKE_UP_TIMEOUT = Duration.ofSeconds(10);
     private static final int SHOWN_FAILURE_REASONS = 3;
+    /** How long the control-plane mode waits for the first rules of every mesh. */
+    private static final Duration FIRST_RULES_TIMEOUT = Duration.ofSeconds(20);
+    /** Held, so that the level set in {@link #main} stays: the logging framework keeps loggers weakly. */
+    private static final java.util.logging.Logger SOURCE_LOG =
+            java.util.logging.Logger.getLogger(io.inmesh.core.source.ControlPlaneConfigSource.class.getName());
+    /** Visits before the steady traffic starts, not counted: the JVM's first compilations would slow the first window. */
+    private static final int WARM_UP_VISITS = 100;
+    private static final int KEPT_WINDOWS = 1000;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    /** The options of the scenarios, which the control-plane mode does not run. */
+    private static final List<String> SCENARIO_OPTIONS = List.of("--requests", "--concurrency", "--scenarios", "--rules", "--only",
+            "--keep-running");
+    /** The options of the control-plane mode, which mean nothing without a control plane. */
+    private static final List<String> CONTROL_PLANE_OPTIONS = List.of("--token-file", "--base-port", "--rate", "--window",
+            "--duration");
 
     @Spec
     private CommandSpec spec;
@@ -100,11 +145,42 @@ public final class BookinfoDemo implements Callable<Integer> {
             description = "Leave the services running after the scenarios, print their ports, and wait for Ctrl-C.")
     private boolean keepRunning;
 
+    @Option(names = "--control-plane", paramLabel = "URL",
+            description = {"Take every mesh's rules from the control plane at URL (bin/mesh control-plane, "
+                    + "http://127.0.0.1:15080 by default there) instead of running the scenarios; repeatable for "
+                    + "fail-over. The options below belong to this mode."})
+    private List<String> controlPlanes = new ArrayList<>();
+
+    @Option(names = "--token-file", paramLabel = "F",
+            description = "A file holding the control plane's bearer token, when it requires one.")
+    private Path tokenFile;
+
+    @Option(names = "--base-port", paramLabel = "N", defaultValue = "" + Bookinfo.DEFAULT_BASE_PORT,
+            description = {"The services listen on 127.0.0.1 from port N on: productpage N, details N+1, ratings N+2, reviews "
+                    + "v1, v2, v3 N+3 to N+5 (default: ${DEFAULT-VALUE}, the ports of "
+                    + "examples/bookinfo/control-plane/services.yaml; change both together)."})
+    private int basePort;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "50",
+            description = "Product page visits a second (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--window", paramLabel = "D", defaultValue = "2s",
+            description = "How often the split is printed, each time of the visits since the last (default: ${DEFAULT-VALUE}).")
+    private String window;
+
+    @Option(names = "--duration", paramLabel = "D",
+            description = "Stop after D, such as 30s or 5m (default: run until Ctrl-C).")
+    private String duration;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
     private final PrintStream out;
     private final List<ScenarioResult> results = new ArrayList<>();
+    /** The last {@value #KEPT_WINDOWS} windows, for {@link #windows()}: a run may go on for days. */
+    private final List<SplitWindow> windows = new CopyOnWriteArrayList<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     /** The demo, printing to standard output. */
     public BookinfoDemo() {
@@ -117,6 +193,8 @@ public final class BookinfoDemo implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Six meshes each log every version they receive; the printed split says the same in one line.
+        SOURCE_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine(new BookinfoDemo()).execute(args));
     }
 
@@ -149,8 +227,27 @@ public final class BookinfoDemo implements Callable<Integer> {
         return List.copyOf(results);
     }
 
+    /** With {@code --control-plane}: the windows printed so far, oldest first (the last {@value #KEPT_WINDOWS}). */
+    public List<SplitWindow> windows() {
+        return List.copyOf(windows);
+    }
+
+    /** With {@code --control-plane}: ends the run as Ctrl-C does; the command returns once the services are closed. */
+    public void stop() {
+        stop.countDown();
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (!controlPlanes.isEmpty()) {
+            return runWithControlPlane();
+        }
+        for (String option : CONTROL_PLANE_OPTIONS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(), option + " belongs to the control-plane mode (expected it with"
+                        + " --control-plane URL)");
+            }
+        }
         if (requests < 1) {
             throw new ParameterException(spec.commandLine(), "--requests " + requests + " (expected 1 or more)");
         }
@@ -204,6 +301,170 @@ public final class BookinfoDemo implements Callable<Integer> {
             directory.close();
         }
         return results.stream().allMatch(ScenarioResult::ok) ? 0 : FAILED;
+    }
+
+    /**
+     * The control-plane mode: starts Bookinfo on the control plane's rules, visits the product page at
+     * a steady rate and prints the reviews split window by window until stopped.
+     */
+    private int runWithControlPlane() throws InterruptedException {
+        for (String option : SCENARIO_OPTIONS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(), option + " belongs to the scenarios, which --control-plane does"
+                        + " not run (expected one of the two)");
+            }
+        }
+        if (rate < 1 || rate > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--rate " + rate + " (expected 1 to 10000 visits a second)");
+        }
+        Duration every = positiveDuration("--window", window);
+        Duration runFor = duration == null ? null : positiveDuration("--duration", duration);
+        try {
+            Bookinfo.requireBasePort(basePort);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " (expected 1 to 65530: six ports from it on)");
+        }
+        List<URI> urls = new ArrayList<>();
+        for (String given : controlPlanes) {
+            URI url;
+            try {
+                url = new URI(given);
+            } catch (URISyntaxException e) {
+                url = null;
+            }
+            if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+                    || url.getRawQuery() != null || url.getRawFragment() != null) {
+                throw new ParameterException(spec.commandLine(), "--control-plane " + given
+                        + " (expected http://host:port, such as http://127.0.0.1:15080)");
+            }
+            urls.add(url);
+        }
+        String token = tokenFile == null ? null : readToken(tokenFile);
+        windows.clear();
+
+        long started = System.nanoTime();
+        Bookinfo bookinfo;
+        try {
+            bookinfo = Bookinfo.fromControlPlane(urls, token, basePort, seed, FIRST_RULES_TIMEOUT);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            spec.commandLine().getErr().println("bookinfo-demo: " + e.getMessage());
+            return FAILED;
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread interrupted = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(10, TimeUnit.SECONDS); // lets the run close the services and print its last line
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bookinfo-demo-stop");
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        try (Users users = new Users(bookinfo.productPagePort())) {
+            users.visits(WARM_UP_VISITS, null, 4).then().block(Users.VISIT_TIMEOUT.multipliedBy(2));
+            printControlPlaneStart(bookinfo, users, started, every, runFor);
+            // Guarded by printing: the last line counts exactly the windows printed before it.
+            long[] counted = new long[2];
+            AtomicBoolean stopped = new AtomicBoolean();
+            Object printing = new Object();
+            Disposable traffic = SteadyVisits.windows(users, rate, every, () -> rulesOf(bookinfo))
+                    .publishOn(Schedulers.boundedElastic()) // printing blocks: never on the timer's thread
+                    .subscribe(split -> {
+                        synchronized (printing) {
+                            if (stopped.get()) {
+                                return;
+                            }
+                            counted[0] += split.tally().visits();
+                            counted[1] += split.tally().failed();
+                            windows.add(split);
+                            if (windows.size() > KEPT_WINDOWS) {
+                                windows.remove(0);
+                            }
+                            printWindow(split);
+                        }
+                    });
+            long visiting = System.nanoTime();
+            try {
+                if (runFor == null) {
+                    stop.await();
+                } else {
+                    stop.await(runFor.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            } finally {
+                traffic.dispose();
+            }
+            synchronized (printing) {
+                stopped.set(true);
+                out.printf(Locale.ROOT, "stopped after %.1f s: %d visits, %d failed%n", (System.nanoTime() - visiting) / 1e9, counted[0],
+                        counted[1]);
+                out.flush();
+                return counted[1] == 0 ? 0 : FAILED;
+            }
+        } finally {
+            bookinfo.close();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs now, and waits for finished
+            }
+        }
+    }
+
+    private Duration positiveDuration(String option, String text) {
+        Duration parsed = Durations.parse(text).orElse(null);
+        if (parsed == null || parsed.isNegative() || parsed.isZero()) {
+            throw new ParameterException(spec.commandLine(), option + " " + text + " (expected a duration above zero, such as 2s,"
+                    + " 500ms or 1m30s)");
+        }
+        return parsed;
+    }
+
+    /** The token: the file's content without surrounding white space (such as the final line break). */
+    private String readToken(Path file) {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--token-file " + file + ": cannot read it (" + e + ")");
+        }
+        if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new ParameterException(spec.commandLine(), "--token-file " + file + ": " + (token.isEmpty() ? "empty" : "holds"
+                    + " spaces or control characters") + " (expected the bearer token: one line of printable characters)");
+        }
+        return token;
+    }
+
+    /** Each mesh's rules version, by workload name. */
+    private static Map<String, String> rulesOf(Bookinfo bookinfo) {
+        Map<String, String> rules = new LinkedHashMap<>();
+        bookinfo.meshes().forEach(mesh -> rules.put(mesh.workload().name(), mesh.rulesStatus().version()));
+        return rules;
+    }
+
+    private void printControlPlaneStart(Bookinfo bookinfo, Users users, long started, Duration every, Duration runFor) {
+        out.printf("Bookinfo in one JVM: %d workloads on 127.0.0.1, each with its own mesh and its own connection to the control"
+                + " plane %s, started in %d ms%n", bookinfo.instances().size(), String.join(", ", controlPlanes), Duration.ofNanos(System.nanoTime() - started).toMillis());
+        StringBuilder line = new StringBuilder("  ");
+        for (Bookinfo.Instance instance : bookinfo.instances()) {
+            line.append(String.format("%s %s :%d   ", instance.app(), instance.version(), instance.server().port()));
+        }
+        out.println(line.toString().stripTrailing());
+        out.printf("%d visits a second of %s; the reviews split every %s, %s%s%n", rate, users.url(), Durations.format(every),
+                runFor == null ? "until Ctrl-C" : "for " + Durations.format(runFor), seed == null ? "" : ", seed " + seed);
+        out.println("Edit the reviews VirtualService in the control plane's rules directory, and the split follows.");
+        out.println();
+        out.println("time      visits  failed  reviews v1     v2     v3   rules (version each mesh runs)");
+        out.flush();
+    }
+
+    private void printWindow(SplitWindow split) {
+        Tally tally = split.tally();
+        out.printf(Locale.ROOT, "%s  %6d  %6d      %5.1f%%  %5.1f%%  %5.1f%%   %s%n",
+                CLOCK.format(LocalTime.ofInstant(split.endedAt(), ZoneId.systemDefault())), tally.visits(), tally.failed(),
+                100 * tally.share("v1"), 100 * tally.share("v2"), 100 * tally.share("v3"), split.describeRules());
+        printFailures(tally, "failed");
+        out.flush();
     }
 
     /** A file, a directory of YAML files, or a bundled Istio file by name. */

@@ -42,6 +42,21 @@ public final class Tally {
         return this;
     }
 
+    /** Counts every visit {@code other} counted; returns this tally. */
+    public Tally addAll(Tally other) {
+        if (visits + other.visits > elapsedNanos.length) {
+            elapsedNanos = Arrays.copyOf(elapsedNanos, Math.max(2 * elapsedNanos.length, visits + other.visits));
+        }
+        System.arraycopy(other.elapsedNanos, 0, elapsedNanos, visits, other.visits);
+        visits += other.visits;
+        failed += other.failed;
+        other.shown.forEach((shows, count) -> shown.merge(shows, count, Integer::sum));
+        other.failures.forEach((failure, count) -> failures.merge(failure, count, Integer::sum));
+        other.versions.forEach((version, count) -> versions.merge(version, count, Integer::sum));
+        other.stars.forEach(stars::putIfAbsent);
+        return this;
+    }
+
     /** All visits, failed or not. */
     public int visits() {
         return visits;

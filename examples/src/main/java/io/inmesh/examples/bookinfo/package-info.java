@@ -9,6 +9,8 @@
  * breaking) with what the task says you should see; {@link io.inmesh.examples.bookinfo.Users} visits
  * the product page and {@link io.inmesh.examples.bookinfo.Tally} counts which reviews version
  * answered and what the pages showed; {@link io.inmesh.examples.bookinfo.CallTally} counts the
- * circuit-breaking scenario's calls.
+ * circuit-breaking scenario's calls. In the control-plane mode ({@code --control-plane URL}) every
+ * mesh takes its rules from a control plane, and {@link io.inmesh.examples.bookinfo.SplitWindow} is
+ * the reviews split of steady traffic, window by window.
  */
 package io.inmesh.examples.bookinfo;

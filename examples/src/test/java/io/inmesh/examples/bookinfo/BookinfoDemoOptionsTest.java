@@ -39,6 +39,46 @@ class BookinfoDemoOptionsTest {
     }
 
     @Test
+    void theControlPlaneModesOptionsNeedAControlPlane() {
+        assertThat(run("--base-port", "20080")).isEqualTo(BookinfoDemo.USAGE);
+        assertThat(err.toString()).startsWith("bookinfo-demo: --base-port belongs to the control-plane mode (expected it with"
+                + " --control-plane URL)");
+    }
+
+    @Test
+    void theControlPlaneModeRunsNoScenario() {
+        assertThat(run("--control-plane", "http://127.0.0.1:15080", "--scenarios", "6")).isEqualTo(BookinfoDemo.USAGE);
+        assertThat(err.toString()).startsWith("bookinfo-demo: --scenarios belongs to the scenarios, which --control-plane does not run"
+                + " (expected one of the two)");
+    }
+
+    @Test
+    void theControlPlaneModeRefusesBadValuesBeforeStarting() {
+        assertThat(run("--control-plane", "127.0.0.1:15080")).isEqualTo(BookinfoDemo.USAGE);
+        assertThat(err.toString()).startsWith("bookinfo-demo: --control-plane 127.0.0.1:15080 (expected http://host:port, such as"
+                + " http://127.0.0.1:15080)");
+        err.getBuffer().setLength(0);
+        assertThat(run("--control-plane", "http://127.0.0.1:15080", "--window", "2")).isEqualTo(BookinfoDemo.USAGE);
+        assertThat(err.toString()).startsWith("bookinfo-demo: --window 2 (expected a duration above zero, such as 2s, 500ms or 1m30s)");
+        err.getBuffer().setLength(0);
+        assertThat(run("--control-plane", "http://127.0.0.1:15080", "--base-port", "65531")).isEqualTo(BookinfoDemo.USAGE);
+        assertThat(err.toString()).startsWith("bookinfo-demo: --base-port 65531 (expected 1 to 65530: six ports from it on)");
+        err.getBuffer().setLength(0);
+        assertThat(run("--control-plane", "http://127.0.0.1:15080", "--token-file", "/no/such/token")).isEqualTo(BookinfoDemo.USAGE);
+        assertThat(err.toString()).startsWith("bookinfo-demo: --token-file /no/such/token: cannot read it");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void theHelpShowsTheControlPlaneModeWithItsCommands() {
+        String help = BookinfoDemo.commandLine(new BookinfoDemo()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+        assertThat(help).contains("--control-plane=URL", "--base-port=N", "--rate=N", "--window=D", "--duration=D", "--token-file=F",
+                "cp -r examples/bookinfo/control-plane /tmp/bookinfo-rules", "bin/mesh control-plane --rules /tmp/bookinfo-rules &",
+                "bin/bookinfo-demo --control-plane http://127.0.0.1:15080");
+    }
+
+    @Test
     void theHelpListsTheScenarios() {
         CommandLine commandLine = BookinfoDemo.commandLine(new BookinfoDemo());
         String help = commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF);

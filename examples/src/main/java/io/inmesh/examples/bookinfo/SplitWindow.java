@@ -1,0 +1,51 @@
+package io.inmesh.examples.bookinfo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The product page visits that completed in one window of time, and the rules each mesh ran on at
+ * its end: what the control-plane mode of the demo prints every couple of seconds.
+ *
+ * @param startNanos when the window opened, by {@link System#nanoTime()}
+ * @param endNanos when it closed, by {@link System#nanoTime()}
+ * @param endedAt when it closed, by the wall clock
+ * @param tally the visits that completed in the window
+ * @param rules each mesh's {@link io.inmesh.core.RulesStatus#version() rules version} at the end of the
+ *     window, by workload name ({@code productpage-v1}), in Bookinfo's order; {@code null} for a
+ *     mesh without rules
+ */
+public record SplitWindow(long startNanos, long endNanos, Instant endedAt, Tally tally, Map<String, String> rules) {
+
+    public SplitWindow {
+        Objects.requireNonNull(endedAt, "endedAt");
+        Objects.requireNonNull(tally, "tally");
+        rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+    }
+
+    /** How long the window was open. */
+    public Duration length() {
+        return Duration.ofNanos(endNanos - startNanos);
+    }
+
+    /**
+     * The rules versions in words: {@code sha256:1f2e… in all 6 meshes}, or, while a change is on its
+     * way, each version with the meshes that run it.
+     */
+    public String describeRules() {
+        Map<String, List<String>> byVersion = new LinkedHashMap<>();
+        rules.forEach((workload, version) -> byVersion.computeIfAbsent(version == null ? "no rules" : version,
+                v -> new ArrayList<>()).add(workload));
+        if (byVersion.size() == 1) {
+            return byVersion.keySet().iterator().next() + " in all " + rules.size() + " meshes";
+        }
+        List<String> parts = new ArrayList<>();
+        byVersion.forEach((version, workloads) -> parts.add(version + " in " + String.join(", ", workloads)));
+        return String.join("; ", parts);
+    }
+}
