@@ -34,12 +34,12 @@ public record SplitWindow(long startNanos, long endNanos, Instant endedAt, Tally
     }
 
     /**
-     * The rules versions in words: {@code sha256:1f2e… in all 6 meshes}, or, while a change is on its
-     * way, each version with the meshes that run it.
+     * The rules versions in words: {@code v2 (3ae322680a1f) in all 6 meshes}, or, while a change is
+     * on its way, each version with the meshes that run it.
      */
     public String describeRules() {
         Map<String, List<String>> byVersion = new LinkedHashMap<>();
-        rules.forEach((workload, version) -> byVersion.computeIfAbsent(version == null ? "no rules" : version,
+        rules.forEach((workload, version) -> byVersion.computeIfAbsent(version == null ? "no rules" : shortVersion(version),
                 v -> new ArrayList<>()).add(workload));
         if (byVersion.size() == 1) {
             return byVersion.keySet().iterator().next() + " in all " + rules.size() + " meshes";
@@ -47,5 +47,14 @@ public record SplitWindow(long startNanos, long endNanos, Instant endedAt, Tally
         List<String> parts = new ArrayList<>();
         byVersion.forEach((version, workloads) -> parts.add(version + " in " + String.join(", ", workloads)));
         return String.join("; ", parts);
+    }
+
+    /** A control plane's {@code 2:3ae3…} (64 hex digits) as {@code mesh control-plane} prints it: {@code v2 (3ae322680a1f)}. */
+    static String shortVersion(String version) {
+        int colon = version.indexOf(':');
+        if (colon > 0 && version.length() - colon - 1 == 64 && version.substring(0, colon).chars().allMatch(Character::isDigit)) {
+            return "v" + version.substring(0, colon) + " (" + version.substring(colon + 1, colon + 13) + ")";
+        }
+        return version;
     }
 }

@@ -195,6 +195,8 @@ public final class ControlPlaneConfigSource implements ConfigSource {
     /** While a stream is open and has said which version is current: {@code null}; else when the last such stream ended. */
     private volatile Instant currentUntil = Instant.EPOCH;
     private volatile boolean inSync;
+    /** Failed or dead streams since the last event, for how loudly to log the next one. */
+    private final java.util.concurrent.atomic.AtomicInteger failedAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
     // Owned by the reconnect loop, which runs one attempt at a time.
     private int urlIndex;
@@ -334,6 +336,20 @@ public final class ControlPlaneConfigSource implements ConfigSource {
         reconnect(backoffDelay(), "stream ended");
     }
 
+    /**
+     * An outage is logged as a warning when it starts and every tenth failed attempt after, the
+     * others at DEBUG: a mesh that waits for its control plane must not flood the log.
+     */
+    private System.Logger.Level failureLevel() {
+        int failures = failedAttempts.incrementAndGet();
+        return failures == 1 || failures % 10 == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
+    }
+
+    private String failuresSoFar() {
+        int failures = failedAttempts.get();
+        return failures <= 1 ? "" : " (" + failures + " failed attempts in a row; the mesh keeps its rules)";
+    }
+
     private void streamFailed(Throwable error) {
         lostSync();
         URI url = urls.get(urlIndex);
@@ -345,11 +361,11 @@ public final class ControlPlaneConfigSource implements ConfigSource {
             }
             reconnect(delay, error.getMessage());
         } else if (error instanceof TimeoutException) {
-            LOG.log(System.Logger.Level.WARNING, () -> "no event or heartbeat from " + url + " for "
-                    + options.deadStreamAfter.toMillis() + " ms; reconnecting");
+            LOG.log(failureLevel(), () -> "no event or heartbeat from " + url + " for "
+                    + options.deadStreamAfter.toMillis() + " ms; reconnecting" + failuresSoFar());
             reconnect(backoffDelay(), "dead stream");
         } else {
-            LOG.log(System.Logger.Level.WARNING, () -> "the rules stream of " + url + " failed: " + error + "; reconnecting");
+            LOG.log(failureLevel(), () -> "the rules stream of " + url + " failed: " + error + "; reconnecting" + failuresSoFar());
             reconnect(backoffDelay(), "failed: " + error);
         }
     }
@@ -433,6 +449,9 @@ public final class ControlPlaneConfigSource implements ConfigSource {
         } else if (item instanceof SseParser.Event event) {
             synchronized (lock) {
                 backoff.reset();
+            }
+            if (failedAttempts.getAndSet(0) > 1) {
+                LOG.log(System.Logger.Level.INFO, () -> "the rules stream of " + url + " is back");
             }
             switch (event.type()) {
                 case "rules" -> onRules(event, url);
