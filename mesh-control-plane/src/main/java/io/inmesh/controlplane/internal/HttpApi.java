@@ -54,6 +54,7 @@ public final class HttpApi {
     private final Sinks.Empty<Void> closed = Sinks.empty();
 
     public HttpApi(RuleRepository repository, Clock clock, Duration heartbeat, String token) {
+        Json.warmUp(); // here, on the thread that starts the server, not on the first event loop that reads a report
         this.repository = repository;
         this.clock = clock;
         this.heartbeat = heartbeat;

@@ -20,7 +20,20 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    static {
+        // Jackson builds and caches its (de)serializers on first use under a lock, which can park a
+        // thread that finds it taken: do it here, once, so that event loops only ever hit the cache.
+        JsonNode sample = read("{\"a\":[1,2.5,\"x\",true,null,{\"b\":{}}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        write(sample);
+        write(MAPPER.createObjectNode().put("n", 1L).put("s", "s").put("t", true).putNull("z"));
+    }
+
     private Json() {
+    }
+
+    /** Loads the class, which warms Jackson's caches up (see the static initializer). */
+    static void warmUp() {
+        // the work is done once, by the static initializer
     }
 
     /** The {@code data} of a {@code rules} event. */
