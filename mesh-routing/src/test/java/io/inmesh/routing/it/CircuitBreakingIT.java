@@ -7,6 +7,7 @@ import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

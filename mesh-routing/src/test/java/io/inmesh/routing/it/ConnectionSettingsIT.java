@@ -8,6 +8,7 @@ import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

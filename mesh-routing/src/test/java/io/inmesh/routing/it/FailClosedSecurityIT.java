@@ -10,6 +10,7 @@ import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

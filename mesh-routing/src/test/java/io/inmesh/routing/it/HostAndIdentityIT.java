@@ -6,6 +6,7 @@ import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.http.PeerIdentity;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

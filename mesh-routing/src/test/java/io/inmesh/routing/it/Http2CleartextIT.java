@@ -7,6 +7,7 @@ import io.inmesh.core.Mesh;
 import io.inmesh.core.MeshServer;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import io.inmesh.core.spi.ClientStage;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.RoutingAttributes;
 import io.inmesh.routing.WeightedDestination;
+import io.inmesh.core.testing.TestConfigSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

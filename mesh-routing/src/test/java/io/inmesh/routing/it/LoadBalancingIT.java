@@ -6,6 +6,7 @@ import io.inmesh.core.Mesh;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.RoutingExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -9,6 +9,7 @@ import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.MeshSnapshot;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;

@@ -7,6 +7,7 @@ import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.RoutingExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.model.Sidecar.OutboundTrafficPolicy.Mode;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.inmesh.core.Mesh;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

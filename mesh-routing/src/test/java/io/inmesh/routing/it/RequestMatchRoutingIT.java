@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.Mesh;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -7,6 +7,7 @@ import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.it.ScriptedUpstream.Answer;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.core.Mesh;
 import io.inmesh.core.testing.BlockHoundExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;

@@ -9,6 +9,7 @@ import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.it.ScriptedUpstream.Answer;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

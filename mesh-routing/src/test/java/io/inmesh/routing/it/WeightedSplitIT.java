@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.routing.RoutingExtension;
+import io.inmesh.core.testing.TestConfigSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.inmesh.routing.it;
+package io.inmesh.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,12 +13,12 @@ import reactor.core.publisher.Sinks;
  * subscriber, so a mesh built after the first push starts with it; a push reaches the mesh before
  * {@link #push} returns, on the test's thread, never an event loop (as {@link ConfigSource} requires).
  */
-final class TestConfigSource implements ConfigSource {
+public final class TestConfigSource implements ConfigSource {
 
     private final Sinks.Many<MeshConfig.LoadResult> updates = Sinks.many().replay().latest();
 
     /** Reads the YAML documents as one configuration and emits it; fails the test when it is not valid. */
-    TestConfigSource push(String... documents) {
+    public TestConfigSource push(String... documents) {
         MeshConfig.LoadResult result = MeshConfig.load("test-config.yaml", String.join("\n---\n", documents));
         assertThat(result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList())
                 .as("errors in the test configuration")
