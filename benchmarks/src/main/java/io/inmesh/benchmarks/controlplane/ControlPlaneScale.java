@@ -66,6 +66,26 @@ public final class ControlPlaneScale implements Callable<Integer> {
             description = "Edits before the measured ones, not counted (default: ${DEFAULT-VALUE}).")
     int warmupEdits;
 
+    /** How the simulated workloads talk to the control plane. */
+    enum Client {
+        /** Real {@code ControlPlaneConfigSource}s, each reading and validating every version before its ACK ({@link SourceWorkloads}). */
+        SOURCE("ControlPlaneConfigSource per workload: reads and validates each version, then ACKs"),
+        /** The protocol spoken directly, ACK on arrival: the control plane's own cost ({@link ProtocolWorkloads}). */
+        PROTOCOL("protocol client per workload: ACKs each version on arrival, without reading it");
+
+        final String description;
+
+        Client(String description) {
+            this.description = description;
+        }
+    }
+
+    @Option(names = "--client", paramLabel = "KIND", defaultValue = "source",
+            description = "source: each workload a real ControlPlaneConfigSource, which reads and validates every version before its ACK;"
+                    + " protocol: each workload speaks the protocol directly and ACKs on arrival, leaving the control plane's own cost"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Client client;
+
     @Option(names = "--team-namespaces", paramLabel = "K", defaultValue = "4",
             description = "Namespaces team-1 … team-K besides Bookinfo's default (default: ${DEFAULT-VALUE}).")
     int teamNamespaces;
@@ -103,7 +123,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
 
     /** The command line, with later options overriding earlier ones (so a launcher can set defaults). */
     static CommandLine commandLine() {
-        return new CommandLine(new ControlPlaneScale()).setOverwrittenOptionsAllowed(true);
+        return new CommandLine(new ControlPlaneScale()).setOverwrittenOptionsAllowed(true).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override
@@ -115,7 +135,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
 
         Path work = Files.createTempDirectory("control-plane-scale");
         RuleSet rules = RuleSet.write(work.resolve("rules"), teamNamespaces, serviceEntries);
-        out.printf("rule set: %d documents in %s; control plane log: %s%n", rules.documents(), rules.directory(), work.resolve("control-plane.log"));
+        out.printf("rule set: %d resources in %s; control plane log: %s%n", rules.resources(), rules.directory(), work.resolve("control-plane.log"));
         out.flush();
         String classpath = controlPlaneClasspath != null ? controlPlaneClasspath : System.getProperty("java.class.path");
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
@@ -138,9 +158,12 @@ public final class ControlPlaneScale implements Callable<Integer> {
             long harnessIdleHeap = harnessUsedHeapAfterFullGc();
 
             Instant connectStart = Instant.now();
-            try (SimulatedWorkloads simulated = SimulatedWorkloads.connect(controlPlane.uri(), workloads, teamNamespaces, totalEdits)) {
+            try (SimulatedWorkloads simulated = client == Client.SOURCE
+                    ? SourceWorkloads.connect(controlPlane.uri(), workloads, teamNamespaces, totalEdits)
+                    : ProtocolWorkloads.connect(controlPlane.uri(), workloads, teamNamespaces, totalEdits)) {
                 long[] version = {initial.version()};
-                await(() -> statusReader.read().acked(version[0]) == workloads, timeout, "all " + workloads
+                // Not the measurement: /status of a thousand workloads is read less often, not to load the control plane.
+                await(() -> statusReader.read().acked(version[0]) == workloads, timeout, Math.max(pollMillis, 250), "all " + workloads
                         + " workloads connected and ACKed version " + version[0], () -> progress(statusReader, version[0], simulated, 0));
                 double connectMillis = millisSince(connectStart, Instant.now());
                 out.printf("%d workloads connected and ACKed version %d in %.0f ms%n", workloads, version[0], connectMillis);
@@ -187,14 +210,14 @@ public final class ControlPlaneScale implements Callable<Integer> {
         long previous = version[0];
         Instant written = rules.edit(edit);
         // First the cheap in-process wait (no load on the control plane), then /status every poll period.
-        await(() -> simulated.receivedCount(edit) == workloads, timeout, "all workloads received edit " + edit,
+        await(() -> simulated.receivedCount(edit) == workloads, timeout, pollMillis, "all workloads received edit " + edit,
                 () -> simulated.receivedCount(edit) + " of " + workloads + " received it");
         StatusReader.Status[] last = new StatusReader.Status[1];
         await(() -> {
             StatusReader.Status status = statusReader.read();
             last[0] = status;
             return status.version() > previous && status.acked(status.version()) == workloads;
-        }, timeout, "all workloads ACKed edit " + edit, () -> progress(statusReader, previous + 1, simulated, edit));
+        }, timeout, pollMillis, "all workloads ACKed edit " + edit, () -> progress(statusReader, previous + 1, simulated, edit));
         Instant sawAll = Instant.now();
         StatusReader.Status status = last[0];
         version[0] = status.version();
@@ -219,13 +242,14 @@ public final class ControlPlaneScale implements Callable<Integer> {
         try {
             StatusReader.Status status = statusReader.read();
             return "status: version " + status.version() + ", " + status.workloads().size() + " workloads, "
-                    + status.acked(version) + " ACKed version " + version + "; " + simulated.receivedCount(edit) + " received edit " + edit;
+                    + status.acked(version) + " ACKed version " + version + "; " + simulated.receivedCount(edit) + " received edit " + edit
+                    + (simulated instanceof ProtocolWorkloads protocol ? "; " + protocol.failures() + " streams or reports failed" : "");
         } catch (RuntimeException e) {
             return "status unreadable: " + e.getMessage();
         }
     }
 
-    private void await(BooleanSupplier condition, Duration timeout, String what, java.util.function.Supplier<String> progress)
+    private static void await(BooleanSupplier condition, Duration timeout, int pollMillis, String what, java.util.function.Supplier<String> progress)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
@@ -237,8 +261,8 @@ public final class ControlPlaneScale implements Callable<Integer> {
     }
 
     private ScaleResult.Settings settings(RuleSet rules) {
-        return new ScaleResult.Settings(workloads, edits, warmupEdits, teamNamespaces + 1, rules.documents(), pollMillis,
-                "ControlPlaneConfigSource (real HTTP stream and reports; ACK after reading and validating each version)");
+        return new ScaleResult.Settings(workloads, edits, warmupEdits, teamNamespaces + 1, rules.resources(), pollMillis,
+                client.name().toLowerCase(java.util.Locale.ROOT), client.description);
     }
 
     private void validateOptions() {

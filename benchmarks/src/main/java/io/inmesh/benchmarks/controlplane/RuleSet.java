@@ -32,12 +32,12 @@ final class RuleSet {
 
     private final Path directory;
     private final String reviewsTemplate;
-    private final int documents;
+    private final int resources;
 
-    private RuleSet(Path directory, String reviewsTemplate, int documents) {
+    private RuleSet(Path directory, String reviewsTemplate, int resources) {
         this.directory = directory;
         this.reviewsTemplate = reviewsTemplate;
-        this.documents = documents;
+        this.resources = resources;
     }
 
     /**
@@ -55,7 +55,7 @@ final class RuleSet {
                     Files.writeString(directory.resolve("bookinfo").resolve(file), resource(BOOKINFO + file), StandardCharsets.UTF_8);
                 }
             }
-            int documents = 4 + 1 + 1; // Bookinfo: four DestinationRules, two VirtualServices
+            int resources = 4 + 1 + 1; // Bookinfo: four DestinationRules, two VirtualServices
             for (int team = 1; team <= teamNamespaces; team++) {
                 String namespace = namespace(team);
                 Path folder = Files.createDirectories(directory.resolve(namespace));
@@ -67,9 +67,9 @@ final class RuleSet {
                 if (serviceEntriesPerNamespace > 0) {
                     Files.writeString(folder.resolve("service-entries.yaml"), entries, StandardCharsets.UTF_8);
                 }
-                documents += 2 + serviceEntriesPerNamespace;
+                resources += 2 + serviceEntriesPerNamespace;
             }
-            RuleSet rules = new RuleSet(directory, resource(BOOKINFO + "virtual-service-reviews-80-20.yaml"), documents);
+            RuleSet rules = new RuleSet(directory, resource(BOOKINFO + "virtual-service-reviews-80-20.yaml"), resources);
             Files.writeString(rules.editedFile(), rules.reviews(0), StandardCharsets.UTF_8);
             return rules;
         } catch (IOException e) {
@@ -82,9 +82,9 @@ final class RuleSet {
         return "team-" + team;
     }
 
-    /** How many YAML documents the set holds. */
-    int documents() {
-        return documents;
+    /** How many Istio resources the set defines. */
+    int resources() {
+        return resources;
     }
 
     Path directory() {

@@ -21,7 +21,8 @@ import java.util.function.Function;
 final class ScaleResult {
 
     /** The run's parameters. */
-    record Settings(int workloads, int edits, int warmupEdits, int namespaces, int documents, int pollMillis, String client) {
+    record Settings(int workloads, int edits, int warmupEdits, int namespaces, int resources, int pollMillis, String client,
+                    String clientDescription) {
     }
 
     /**
@@ -195,9 +196,9 @@ final class ScaleResult {
         Machine.describe().forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
         md.append("| control plane | `").append(String.join(" ", abbreviatedCommand())).append("` |\n");
         md.append("\n");
-        md.append(String.format(Locale.ROOT, "%d workloads (%s) in %d namespaces; a rule set of %d documents; %d measured edits after %d warm-up"
-                        + " edits; /status read every %d ms while waiting.%n%n", settings.workloads(), settings.client(), settings.namespaces(),
-                settings.documents(), settings.edits(), settings.warmupEdits(), settings.pollMillis()));
+        md.append(String.format(Locale.ROOT, "%d workloads (`--client %s`: %s) in %d namespaces; a rule set of %d resources; %d measured edits"
+                        + " after %d warm-up edits; /status read every %d ms while waiting.%n%n", settings.workloads(), settings.client(),
+                settings.clientDescription(), settings.namespaces(), settings.resources(), settings.edits(), settings.warmupEdits(), settings.pollMillis()));
         md.append("Times in ms from the edit (an atomic move of the rules file) until:\n\n");
         md.append("| | count | min | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         row(md, "all workloads ACKed (per edit)", allAcked());

@@ -8,8 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -22,20 +23,22 @@ class ControlPlaneScaleIT {
     @TempDir
     Path output;
 
-    @Test
-    void fiveWorkloadsAckTwoEditsAndTheResultsSaySo() throws Exception {
+    @ParameterizedTest(name = "--client {0}")
+    @ValueSource(strings = {"source", "protocol"})
+    void fiveWorkloadsAckTwoEditsAndTheResultsSaySo(String client) throws Exception {
         StringWriter console = new StringWriter();
         CommandLine command = ControlPlaneScale.commandLine();
         command.setOut(new PrintWriter(console, true));
         command.setErr(new PrintWriter(console, true));
 
-        int status = command.execute("--workloads", "5", "--edits", "2", "--warmup-edits", "1", "--team-namespaces", "2",
+        int status = command.execute("--client", client, "--workloads", "5", "--edits", "2", "--warmup-edits", "1", "--team-namespaces", "2",
                 "--service-entries", "2", "--timeout-s", "60", "--output", output.toString(), "--name", "tiny");
 
         assertThat(status).as(console.toString()).isZero();
         JsonNode result = new ObjectMapper().readTree(output.resolve("tiny.json").toFile());
         assertThat(result.path("settings").path("workloads").asInt()).isEqualTo(5);
-        assertThat(result.path("settings").path("documents").asInt()).isEqualTo(6 + 2 * 4);
+        assertThat(result.path("settings").path("client").asText()).isEqualTo(client);
+        assertThat(result.path("settings").path("resources").asInt()).isEqualTo(6 + 2 * 4);
         JsonNode edits = result.path("edits");
         assertThat(edits).hasSize(3);
         assertThat(edits.get(0).path("warmup").asBoolean()).isTrue();

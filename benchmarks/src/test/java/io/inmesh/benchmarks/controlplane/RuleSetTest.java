@@ -25,8 +25,8 @@ class RuleSetTest {
         assertThat(loaded.diagnostics()).filteredOn(d -> d.isError()).isEmpty();
         assertThat(loaded.isValid()).isTrue();
         // Bookinfo: 4 DestinationRules and 2 VirtualServices; per team namespace: 1 of each and 4 ServiceEntries.
-        assertThat(rules.documents()).isEqualTo(6 + 3 * 6);
-        assertThat(loaded.resourceCount()).isEqualTo(rules.documents());
+        assertThat(rules.resources()).isEqualTo(6 + 3 * 6);
+        assertThat(loaded.resourceCount()).isEqualTo(rules.resources());
         assertThat(loaded.config().resources()).filteredOn(r -> r.kind() == ResourceKind.SERVICE_ENTRY).hasSize(12);
     }
 
