@@ -26,12 +26,16 @@ final class ControlPlaneProcess implements AutoCloseable {
     private static final Pattern G1_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
 
     private final Process process;
+    private final Thread stopOnExit;
     private final Path log;
     private final URI uri;
     private final List<String> command;
 
     private ControlPlaneProcess(Process process, Path log, URI uri, List<String> command) {
         this.process = process;
+        // A harness stopped by Ctrl-C or kill must not leave the control plane running.
+        this.stopOnExit = new Thread(process::destroyForcibly, "control-plane-scale-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         this.log = log;
         this.uri = uri;
         this.command = command;
@@ -94,6 +98,12 @@ final class ControlPlaneProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The processor time it used so far (all its threads, user and system), in milliseconds. */
+    long cpuMillis() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis)
+                .orElseThrow(() -> new IllegalStateException("the processor time of process " + pid() + " is not available on this system"));
+    }
+
     /** The command line it was started with. */
     List<String> command() {
         return command;
@@ -137,6 +147,11 @@ final class ControlPlaneProcess implements AutoCloseable {
     /** Stops it (SIGTERM, so that it closes its streams), forcibly after 10 s. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

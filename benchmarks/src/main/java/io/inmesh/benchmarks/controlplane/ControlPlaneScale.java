@@ -158,6 +158,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
             long harnessIdleHeap = harnessUsedHeapAfterFullGc();
 
             Instant connectStart = Instant.now();
+            long connectCpu = controlPlane.cpuMillis();
             try (SimulatedWorkloads simulated = client == Client.SOURCE
                     ? SourceWorkloads.connect(controlPlane.uri(), workloads, teamNamespaces, totalEdits)
                     : ProtocolWorkloads.connect(controlPlane.uri(), workloads, teamNamespaces, totalEdits)) {
@@ -166,22 +167,27 @@ public final class ControlPlaneScale implements Callable<Integer> {
                 await(() -> statusReader.read().acked(version[0]) == workloads, timeout, Math.max(pollMillis, 250), "all " + workloads
                         + " workloads connected and ACKed version " + version[0], () -> progress(statusReader, version[0], simulated, 0));
                 double connectMillis = millisSince(connectStart, Instant.now());
+                long connectCpuMillis = controlPlane.cpuMillis() - connectCpu;
                 out.printf("%d workloads connected and ACKed version %d in %.0f ms%n", workloads, version[0], connectMillis);
                 out.flush();
 
                 long connectedHeap = controlPlane.usedHeapAfterFullGc();
                 long harnessConnectedHeap = harnessUsedHeapAfterFullGc();
-                result.connect(connectMillis).heap(idleHeap, connectedHeap, harnessIdleHeap, harnessConnectedHeap, workloads);
+                result.connect(connectMillis, connectCpuMillis).heap(idleHeap, connectedHeap, harnessIdleHeap, harnessConnectedHeap, workloads);
                 out.printf("control plane heap after full GC: %d KiB idle, %d KiB with %d workloads: %.1f KiB per workload%n",
                         idleHeap / 1024, connectedHeap / 1024, workloads, (connectedHeap - idleHeap) / 1024.0 / workloads);
                 out.flush();
 
                 for (int edit = 1; edit <= totalEdits; edit++) {
-                    ScaleResult.Edit measured = measureEdit(edit, edit <= warmupEdits, rules, simulated, statusReader, version, timeout);
+                    long cpuBefore = controlPlane.cpuMillis();
+                    ScaleResult.Edit measured = measureEdit(edit, edit <= warmupEdits, rules, simulated, statusReader, version, timeout,
+                            () -> controlPlane.cpuMillis() - cpuBefore);
                     result.edit(measured);
-                    out.printf("edit %2d%s: v%d published %.0f ms, received %.0f..%.0f ms, ACKed %.0f..%.0f ms (status saw all at %.0f ms)%n",
+                    out.printf("edit %2d%s: v%d published %.0f ms, received %.0f..%.0f ms, ACKed %.0f..%.0f ms (status saw all at %.0f ms);"
+                                    + " control plane CPU %d ms%n",
                             edit, measured.warmup() ? " (warm-up)" : "", measured.version(), measured.publishedMs(), measured.firstReceivedMs(),
-                            measured.lastReceivedMs(), measured.firstAckMs(), measured.lastAckMs(), measured.statusSawAllAckedMs());
+                            measured.lastReceivedMs(), measured.firstAckMs(), measured.lastAckMs(), measured.statusSawAllAckedMs(),
+                            measured.controlPlaneCpuMs());
                     out.flush();
                     Thread.sleep(200); // lets the reports' connections close before the next edit
                 }
@@ -206,7 +212,8 @@ public final class ControlPlaneScale implements Callable<Integer> {
     }
 
     private ScaleResult.Edit measureEdit(int edit, boolean warmup, RuleSet rules, SimulatedWorkloads simulated, StatusReader statusReader,
-                                         long[] version, Duration timeout) throws InterruptedException {
+                                         long[] version, Duration timeout, java.util.function.LongSupplier controlPlaneCpu)
+            throws InterruptedException {
         long previous = version[0];
         Instant written = rules.edit(edit);
         // First the cheap in-process wait (no load on the control plane), then /status every poll period.
@@ -219,6 +226,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
             return status.version() > previous && status.acked(status.version()) == workloads;
         }, timeout, pollMillis, "all workloads ACKed edit " + edit, () -> progress(statusReader, previous + 1, simulated, edit));
         Instant sawAll = Instant.now();
+        long cpu = controlPlaneCpu.getAsLong();
         StatusReader.Status status = last[0];
         version[0] = status.version();
 
@@ -235,7 +243,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
                 receivedMillis.stream().max(Comparator.naturalOrder()).orElseThrow(),
                 ackMillis.stream().min(Comparator.naturalOrder()).orElseThrow(),
                 ackMillis.stream().max(Comparator.naturalOrder()).orElseThrow(),
-                millisSince(written, sawAll), receivedMillis, ackMillis);
+                millisSince(written, sawAll), cpu, receivedMillis, ackMillis);
     }
 
     private String progress(StatusReader statusReader, long version, SimulatedWorkloads simulated, int edit) {

@@ -34,11 +34,13 @@ final class ScaleResult {
      * @param firstAckMs when the control plane recorded the first ACK ({@code lastSeen} of /status)
      * @param lastAckMs when it recorded the last one: the edit's "all ACKed" time
      * @param statusSawAllAckedMs when the harness's polling of /status saw all ACKed (an upper bound of {@code lastAckMs})
+     * @param controlPlaneCpuMs the processor time the control plane used from the edit until then (its /status answers included)
      * @param receivedMs each workload's receive time
      * @param ackMs each workload's ACK time
      */
     record Edit(int edit, boolean warmup, long version, double publishedMs, double firstReceivedMs, double lastReceivedMs,
-                double firstAckMs, double lastAckMs, double statusSawAllAckedMs, List<Double> receivedMs, List<Double> ackMs) {
+                double firstAckMs, double lastAckMs, double statusSawAllAckedMs, long controlPlaneCpuMs, List<Double> receivedMs,
+                List<Double> ackMs) {
     }
 
     /** Collects a run's measurements. */
@@ -47,6 +49,7 @@ final class ScaleResult {
         private final Instant started = Instant.now();
         private List<String> controlPlaneCommand = List.of();
         private double connectMs;
+        private long connectCpuMs;
         private long idleHeap;
         private long connectedHeap;
         private long harnessIdleHeap;
@@ -58,8 +61,9 @@ final class ScaleResult {
             return this;
         }
 
-        Builder connect(double millis) {
+        Builder connect(double millis, long controlPlaneCpuMillis) {
             this.connectMs = millis;
+            this.connectCpuMs = controlPlaneCpuMillis;
             return this;
         }
 
@@ -114,6 +118,11 @@ final class ScaleResult {
         return Distribution.of(measured.stream().map(Edit::publishedMs).toList());
     }
 
+    /** Across measured edits: the control plane's processor time per edit. */
+    Distribution controlPlaneCpu() {
+        return Distribution.of(measured.stream().map(edit -> (double) edit.controlPlaneCpuMs()).toList());
+    }
+
     double controlPlaneKiBPerWorkload() {
         return (run.connectedHeap - run.idleHeap) / 1024.0 / run.workloads;
     }
@@ -132,6 +141,7 @@ final class ScaleResult {
         machine.put("controlPlaneCommand", String.join(" ", abbreviatedCommand()));
         root.set("settings", mapper.valueToTree(settings));
         root.put("connectAllAckedMs", round(run.connectMs));
+        root.put("connectControlPlaneCpuMs", run.connectCpuMs);
         ObjectNode heap = root.putObject("heap");
         heap.put("controlPlaneUsedIdleBytes", run.idleHeap);
         heap.put("controlPlaneUsedConnectedBytes", run.connectedHeap);
@@ -143,6 +153,7 @@ final class ScaleResult {
         root.set("perWorkloadAckMs", distribution(mapper, perWorkloadAck()));
         root.set("perWorkloadReceivedMs", distribution(mapper, perWorkloadReceived()));
         root.set("publishedMs", distribution(mapper, published()));
+        root.set("controlPlaneCpuMsPerEdit", distribution(mapper, controlPlaneCpu()));
         ArrayNode edits = root.putArray("edits");
         for (Edit edit : run.edits) {
             ObjectNode node = edits.addObject();
@@ -155,6 +166,7 @@ final class ScaleResult {
             node.put("firstAckMs", round(edit.firstAckMs()));
             node.put("lastAckMs", round(edit.lastAckMs()));
             node.put("statusSawAllAckedMs", round(edit.statusSawAllAckedMs()));
+            node.put("controlPlaneCpuMs", edit.controlPlaneCpuMs());
         }
         mapper.writeValue(file.toFile(), root);
     }
@@ -205,19 +217,23 @@ final class ScaleResult {
         row(md, "a workload ACKed (per workload and edit)", perWorkloadAck());
         row(md, "a workload received and validated it", perWorkloadReceived());
         row(md, "the control plane published it", published());
-        md.append(String.format(Locale.ROOT, "%nConnecting all %d workloads until /status showed each ACK: %.0f ms.%n%n", run.workloads, run.connectMs));
+        md.append("\nThe control plane's processor time per edit, from the edit until /status showed all ACKed (its answers to the"
+                + " harness's /status reads included), ms:\n\n| | count | min | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|---|\n");
+        row(md, "control plane CPU per edit", controlPlaneCpu());
+        md.append(String.format(Locale.ROOT, "%nConnecting all %d workloads until /status showed each ACK: %.0f ms (control plane CPU: %d ms).%n%n",
+                run.workloads, run.connectMs, run.connectCpuMs));
         md.append("Heap used after a full GC:\n\n| | idle | with ").append(run.workloads).append(" workloads | per workload |\n|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| control plane (own JVM) | %.1f MiB | %.1f MiB | %.1f KiB |%n", run.idleHeap / 1048576.0,
                 run.connectedHeap / 1048576.0, controlPlaneKiBPerWorkload()));
         md.append(String.format(Locale.ROOT, "| simulated workloads (harness JVM) | %.1f MiB | %.1f MiB | %.1f KiB |%n", run.harnessIdleHeap / 1048576.0,
                 run.harnessConnectedHeap / 1048576.0, harnessKiBPerWorkload()));
         md.append("\nEach edit (ms; ACK times are the control plane's, from /status `lastSeen`):\n\n");
-        md.append("| edit | version | published | first received | last received | first ACK | last ACK | /status saw all |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+        md.append("| edit | version | published | first received | last received | first ACK | last ACK | /status saw all | control plane CPU |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Edit edit : run.edits) {
-            md.append(String.format(Locale.ROOT, "| %d%s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", edit.edit(),
+            md.append(String.format(Locale.ROOT, "| %d%s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |%n", edit.edit(),
                     edit.warmup() ? " (warm-up)" : "", edit.version(), edit.publishedMs(), edit.firstReceivedMs(), edit.lastReceivedMs(),
-                    edit.firstAckMs(), edit.lastAckMs(), edit.statusSawAllAckedMs()));
+                    edit.firstAckMs(), edit.lastAckMs(), edit.statusSawAllAckedMs(), edit.controlPlaneCpuMs()));
         }
         return md.toString();
     }
@@ -233,6 +249,7 @@ final class ScaleResult {
         return "all " + run.workloads + " ACKed:     " + fmt.apply(allAcked()) + "\n"
                 + "per-workload ACK:  " + fmt.apply(perWorkloadAck()) + "\n"
                 + "per-workload recv: " + fmt.apply(perWorkloadReceived()) + "\n"
+                + String.format(Locale.ROOT, "control plane CPU per edit: p50 %.0f ms%n", controlPlaneCpu().p50())
                 + String.format(Locale.ROOT, "control plane heap per connected workload: %.1f KiB (harness: %.1f KiB)%n",
                 controlPlaneKiBPerWorkload(), harnessKiBPerWorkload());
     }
@@ -256,7 +273,18 @@ final class ScaleResult {
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
             machine.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
             machine.put("harness max heap", (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+            machine.put("load average at the end (1, 5, 15 min)", loadAverage());
             return machine;
+        }
+
+        /** Other work on the machine skews the times: the load average says how much there was. */
+        private static String loadAverage() {
+            try {
+                String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+                return fields[0] + ", " + fields[1] + ", " + fields[2];
+            } catch (IOException | RuntimeException e) {
+                return String.format(Locale.ROOT, "%.2f (1 min)", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
         }
 
         private static String cpuModel() {

@@ -57,6 +57,8 @@ class ControlPlaneScaleIT {
         assertThat(result.path("allAckedMs").path("count").asInt()).isEqualTo(2);
         assertThat(result.path("perWorkloadAckMs").path("count").asInt()).isEqualTo(10);
         assertThat(result.path("perWorkloadReceivedMs").path("count").asInt()).isEqualTo(10);
+        assertThat(result.path("controlPlaneCpuMsPerEdit").path("count").asInt()).isEqualTo(2);
+        assertThat(result.path("connectControlPlaneCpuMs").asLong()).isPositive();
         assertThat(result.path("heap").path("controlPlaneUsedIdleBytes").asLong()).isPositive();
         assertThat(result.path("heap").path("controlPlaneUsedConnectedBytes").asLong()).isPositive();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
