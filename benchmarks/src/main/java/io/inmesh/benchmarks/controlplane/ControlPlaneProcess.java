@@ -100,7 +100,7 @@ final class ControlPlaneProcess implements AutoCloseable {
 
     /** The processor time it used so far (all its threads, user and system), in milliseconds. */
     long cpuMillis() {
-        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis)
+        return process.toHandle().info().totalCpuDuration().map(Duration::toMillis)
                 .orElseThrow(() -> new IllegalStateException("the processor time of process " + pid() + " is not available on this system"));
     }
 

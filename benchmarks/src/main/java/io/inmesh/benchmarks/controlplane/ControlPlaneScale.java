@@ -11,8 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -212,7 +215,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
     }
 
     private ScaleResult.Edit measureEdit(int edit, boolean warmup, RuleSet rules, SimulatedWorkloads simulated, StatusReader statusReader,
-                                         long[] version, Duration timeout, java.util.function.LongSupplier controlPlaneCpu)
+                                         long[] version, Duration timeout, LongSupplier controlPlaneCpu)
             throws InterruptedException {
         long previous = version[0];
         Instant written = rules.edit(edit);
@@ -257,7 +260,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
         }
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, int pollMillis, String what, java.util.function.Supplier<String> progress)
+    private static void await(BooleanSupplier condition, Duration timeout, int pollMillis, String what, Supplier<String> progress)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
@@ -270,7 +273,7 @@ public final class ControlPlaneScale implements Callable<Integer> {
 
     private ScaleResult.Settings settings(RuleSet rules) {
         return new ScaleResult.Settings(workloads, edits, warmupEdits, teamNamespaces + 1, rules.resources(), pollMillis,
-                client.name().toLowerCase(java.util.Locale.ROOT), client.description);
+                client.name().toLowerCase(Locale.ROOT), client.description);
     }
 
     private void validateOptions() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inmesh.controlplane.ControlPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -12,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -41,6 +44,15 @@ final class ScaleResult {
     record Edit(int edit, boolean warmup, long version, double publishedMs, double firstReceivedMs, double lastReceivedMs,
                 double firstAckMs, double lastAckMs, double statusSawAllAckedMs, long controlPlaneCpuMs, List<Double> receivedMs,
                 List<Double> ackMs) {
+
+        /**
+         * Whether a heartbeat may have moved some ACK times later: {@code lastSeen} is also set by a
+         * heartbeat, written 15 s after a stream's last write. Only in edits that took longer than that; the
+         * last ACK is not moved past the moment /status showed all ACKed.
+         */
+        boolean heartbeatMayHaveMovedAcks() {
+            return statusSawAllAckedMs > ControlPlane.DEFAULT_HEARTBEAT.toMillis();
+        }
     }
 
     /** Collects a run's measurements. */
@@ -167,6 +179,7 @@ final class ScaleResult {
             node.put("lastAckMs", round(edit.lastAckMs()));
             node.put("statusSawAllAckedMs", round(edit.statusSawAllAckedMs()));
             node.put("controlPlaneCpuMs", edit.controlPlaneCpuMs());
+            node.put("heartbeatMayHaveMovedAcks", edit.heartbeatMayHaveMovedAcks());
         }
         mapper.writeValue(file.toFile(), root);
     }
@@ -232,9 +245,13 @@ final class ScaleResult {
         md.append("| edit | version | published | first received | last received | first ACK | last ACK | /status saw all | control plane CPU |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Edit edit : run.edits) {
-            md.append(String.format(Locale.ROOT, "| %d%s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |%n", edit.edit(),
-                    edit.warmup() ? " (warm-up)" : "", edit.version(), edit.publishedMs(), edit.firstReceivedMs(), edit.lastReceivedMs(),
+            md.append(String.format(Locale.ROOT, "| %d%s%s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |%n", edit.edit(),
+                    edit.warmup() ? " (warm-up)" : "", edit.heartbeatMayHaveMovedAcks() ? " ‡" : "", edit.version(), edit.publishedMs(), edit.firstReceivedMs(), edit.lastReceivedMs(),
                     edit.firstAckMs(), edit.lastAckMs(), edit.statusSawAllAckedMs(), edit.controlPlaneCpuMs()));
+        }
+        if (run.edits.stream().anyMatch(Edit::heartbeatMayHaveMovedAcks)) {
+            md.append("\n‡ Took longer than the control plane's heartbeat (15 s): a heartbeat also sets `lastSeen`, so some ACK times of"
+                    + " this edit may be later than the ACK itself; its last ACK is not moved past \"/status saw all\".\n");
         }
         return md.toString();
     }
@@ -264,8 +281,8 @@ final class ScaleResult {
         private Machine() {
         }
 
-        static java.util.Map<String, String> describe() {
-            java.util.Map<String, String> machine = new java.util.LinkedHashMap<>();
+        static Map<String, String> describe() {
+            Map<String, String> machine = new LinkedHashMap<>();
             machine.put("cpu", cpuModel());
             machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
             if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
