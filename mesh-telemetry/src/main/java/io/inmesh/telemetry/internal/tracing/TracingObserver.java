@@ -24,6 +24,9 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -48,12 +51,27 @@ public final class TracingObserver implements CallObserver {
     /** Query parameters whose values the conventions ask to redact in {@code url.full} and {@code url.query}. */
     private static final Set<String> SECRET_QUERY_PARAMETERS = Set.of("AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature");
 
+    /** B3's headers in both forms; OpenTelemetry's B3 propagator lists only those of the form it injects. */
+    private static final List<String> B3_HEADERS = List.of("b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
+
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final List<String> ownedHeaders;
 
     public TracingObserver(OpenTelemetry openTelemetry, TextMapPropagator propagator) {
         this.tracer = openTelemetry.getTracer(SCOPE);
         this.propagator = propagator;
+        Set<String> owned = new LinkedHashSet<>();
+        for (String field : propagator.fields()) {
+            owned.add(field.toLowerCase(Locale.ROOT));
+        }
+        if (owned.stream().anyMatch(B3_HEADERS::contains)) {
+            owned.addAll(B3_HEADERS);
+        }
+        this.ownedHeaders = List.copyOf(owned);
+        // OpenTelemetry finds its context storage with a ServiceLoader, reading jar files, the first
+        // time a context is asked for: do it here, on the thread that builds the mesh, not on an event loop.
+        io.opentelemetry.context.Context.current();
     }
 
     @Override
@@ -75,8 +93,8 @@ public final class TracingObserver implements CallObserver {
         // The mesh owns the propagation headers of the calls it traces: drop what the application
         // forwarded (Bookinfo's services copy the inbound B3 headers), so that no stale parent wins.
         MeshRequest.Builder sent = request.toBuilder();
-        for (String field : propagator.fields()) {
-            sent.removeHeader(field);
+        for (String header : ownedHeaders) {
+            sent.removeHeader(header);
         }
         propagator.inject(parent.with(span), sent, SETTER);
         return sent.build();
