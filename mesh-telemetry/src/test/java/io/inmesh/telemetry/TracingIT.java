@@ -205,6 +205,19 @@ class TracingIT {
         assertThat(served.getAttributes().get(key("error.type"))).isNull();
         exporter.reset();
 
+        // An injected fault: the mesh answers, nothing goes upstream.
+        MeshResponse aborted = caller.client().get("http://ratings" + HOSTS + ":9080/faulty").exchange().block(WAIT);
+        assertThat(aborted.status()).isEqualTo(503);
+        aborted.releaseBody().block(WAIT);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(names()).hasSize(1));
+        Attributes fault = one("tester", SpanKind.CLIENT).getAttributes();
+        assertThat(fault.get(key("inmesh.fault"))).isEqualTo("delay,abort");
+        assertThat(fault.get(key("inmesh.response_flags"))).isEqualTo("DI,FI");
+        assertThat(fault.get(key("inmesh.route.name"))).isEqualTo("faulty-route");
+        assertThat(fault.get(longKey("inmesh.upstream.requests"))).isZero();
+        assertThat(fault.get(key("error.type"))).isEqualTo("503");
+        exporter.reset();
+
         // Nobody listens: the mesh answers 503 UF, which the application gets as an exception.
         Throwable refused = caller.client().get("http://closed" + HOSTS + ":9080/").exchange()
                 .then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(WAIT);
@@ -370,6 +383,20 @@ class TracingIT {
                     retries:
                       attempts: 2
                       retryOn: 5xx
+                  - name: faulty-route
+                    match:
+                    - uri:
+                        prefix: /faulty
+                    fault:
+                      delay:
+                        fixedDelay: 0.001s
+                        percentage: {value: 100}
+                      abort:
+                        httpStatus: 503
+                        percentage: {value: 100}
+                    route:
+                    - destination:
+                        host: ratings.bookinfo.svc.cluster.local
                   - route:
                     - destination:
                         host: ratings.bookinfo.svc.cluster.local
