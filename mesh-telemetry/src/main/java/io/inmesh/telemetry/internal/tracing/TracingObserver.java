@@ -84,7 +84,8 @@ public final class TracingObserver implements CallObserver {
         String query = redacted(request.query());
         SpanBuilder builder = tracer.spanBuilder(spanName(request)).setSpanKind(SpanKind.CLIENT).setParent(parent);
         method(builder, request);
-        builder.setAttribute(URL_FULL, request.scheme() + "://" + request.authority() + request.path() + (query == null ? "" : "?" + query));
+        builder.setAttribute(URL_FULL, request.scheme() + "://" + withoutCredentials(request.authority()) + request.path()
+                + (query == null ? "" : "?" + query));
         builder.setAttribute(SERVER_ADDRESS, request.host());
         builder.setAttribute(SERVER_PORT, (long) request.port());
         userAgent(builder, request.headers());
@@ -243,6 +244,12 @@ public final class TracingObserver implements CallObserver {
         if (agent != null) {
             builder.setAttribute(USER_AGENT_ORIGINAL, agent);
         }
+    }
+
+    /** The authority with any {@code user:password@} replaced, as the conventions ask of {@code url.full}. */
+    static String withoutCredentials(String authority) {
+        int at = authority.lastIndexOf('@');
+        return at < 0 ? authority : "REDACTED:REDACTED@" + authority.substring(at + 1);
     }
 
     /** The query with the values of known secret parameters replaced by {@code REDACTED}, as the conventions ask. */

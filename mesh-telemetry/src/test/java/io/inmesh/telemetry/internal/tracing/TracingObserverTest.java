@@ -55,6 +55,7 @@ class TracingObserverTest {
                 MeshRequest.builder(HttpMethod.GET, "https://bucket:443/o?X-Goog-Signature=abc&page=2&sig=s3cret").build(), 200, null);
         assertThat(span.getAttributes().get(AttributeKey.stringKey("url.full")))
                 .isEqualTo("https://bucket:443/o?X-Goog-Signature=REDACTED&page=2&sig=REDACTED");
+        assertThat(TracingObserver.withoutCredentials("alice:s3cret@bucket:443")).isEqualTo("REDACTED:REDACTED@bucket:443");
         assertThat(TracingObserver.redacted("page=2&signature=x")).as("names are case-sensitive").isEqualTo("page=2&signature=x");
     }
 
