@@ -37,7 +37,8 @@ import reactor.util.context.ContextView;
  *
  * <p>An inbound call's span continues the trace its request headers carry and is put in the Reactor
  * context of its handler; an outbound call's span is a child of the trace context it finds there (or
- * of the thread's current context), and its request carries the span's context on. The attributes a
+ * of the thread's current context, or else of the trace headers the application forwarded), and its
+ * request carries the span's context on, in place of any such forwarded headers. The attributes a
  * sampler may want are set before the span starts; what the route and wire steps decide is added at
  * the end, from the call's record. A span that is not sampled still gets an id and propagates.
  */
@@ -81,6 +82,11 @@ public final class TracingObserver implements CallObserver {
 
     private MeshRequest startClient(CallRecord call, MeshRequest request, ContextView view) {
         io.opentelemetry.context.Context parent = MeshTracing.context(view);
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            // Called from outside a traced inbound call: continue the trace whose headers the
+            // application forwarded from its own inbound request, if it did.
+            parent = propagator.extract(parent, request.headers(), GETTER);
+        }
         String query = redacted(request.query());
         SpanBuilder builder = tracer.spanBuilder(spanName(request)).setSpanKind(SpanKind.CLIENT).setParent(parent);
         method(builder, request);

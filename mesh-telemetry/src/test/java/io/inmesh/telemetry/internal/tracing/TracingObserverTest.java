@@ -99,6 +99,19 @@ class TracingObserverTest {
     }
 
     @Test
+    void withoutAParentTheClientContinuesTheTraceTheApplicationForwarded() {
+        String forwarded = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        MeshRequest request = MeshRequest.builder(HttpMethod.GET, "http://reviews:9080/r").header("traceparent", forwarded).build();
+        CallRecord record = new CallRecord(CallRecord.Direction.OUTBOUND, System.nanoTime(), Instant.EPOCH);
+        MeshRequest sent = observer.onStart(record, request, Context.empty());
+        end(record, sent, 200, null);
+        SpanData span = exporter.getFinishedSpanItems().get(0);
+        assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(sent.headers().getAll("traceparent")).containsExactly("00-4bf92f3577b34da6a3ce929d0e0e4736-" + span.getSpanId() + "-01");
+    }
+
+    @Test
     void clustersAreNamedAsIstioNamesThem() {
         assertThat(TracingObserver.istioCluster("reviews.bookinfo.svc.cluster.local|v2|9080"))
                 .isEqualTo("outbound|9080|v2|reviews.bookinfo.svc.cluster.local");
