@@ -6,6 +6,7 @@ import io.inmesh.core.spi.ServerStage;
 import io.inmesh.core.telemetry.CallRecord;
 import io.inmesh.telemetry.internal.CallObserver;
 import io.inmesh.telemetry.internal.TelemetryInterceptor;
+import io.inmesh.telemetry.internal.accesslog.AccessLogObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ public final class MeshTelemetry implements MeshExtension {
         List<CallObserver> all = new ArrayList<>();
         // Order matters at the start only: a span first, so that what follows can see its context.
         all.addAll(builder.extraObservers);
+        AccessLogObserver accessLog = AccessLogObserver.of(builder.accessLog);
+        if (accessLog != null) {
+            all.add(accessLog);
+        }
         this.observers = List.copyOf(all);
         this.outbound = new TelemetryInterceptor(CallRecord.Direction.OUTBOUND, observers, builder.clock);
         this.inbound = new TelemetryInterceptor(CallRecord.Direction.INBOUND, observers, builder.clock);
