@@ -20,7 +20,8 @@ enum AccessLogFormat {
      * "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" %UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS%
      * %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%\n
      * </pre>
-     * on one line; a missing value is {@code -}, as Envoy writes it.
+     * on one line; a missing value is {@code -}, as Envoy writes it. Unlike Envoy, control characters
+     * in a value (a header set by the application) become spaces, so that a line stays one line.
      */
     TEXT {
         @Override
@@ -108,7 +109,25 @@ enum AccessLogFormat {
     abstract String line(AccessLogEntry entry);
 
     private static String v(String value) {
-        return value == null || value.isEmpty() ? "-" : value;
+        if (value == null || value.isEmpty()) {
+            return "-";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return withoutControls(value);
+            }
+        }
+        return value;
+    }
+
+    private static String withoutControls(String value) {
+        StringBuilder clean = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            clean.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return clean.toString();
     }
 
     private static void string(JsonGenerator json, String key, String value) throws IOException {
