@@ -76,7 +76,6 @@ class AccessLogIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(lines("ratings-v1")).hasSize(2));
         await().atMost(WAIT).untilAsserted(() -> assertThat(lines("productpage-v1")).hasSize(1));
 
-        lines.forEach((workload, logged) -> logged.forEach(line -> System.out.println("ACCESSLOG " + workload + ": " + line)));
         String toReviews = only("productpage-v1");
         Map<String, String> out = AccessLogLinesTest.parse(toReviews);
         assertThat(toReviews).isEqualTo(START + " \"POST /reviews/0 HTTP/1.1\" 200 - via_upstream - \"-\" 10 " + sent + " "
@@ -116,7 +115,6 @@ class AccessLogIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(lines("productpage-v1")).hasSize(1));
         await().atMost(WAIT).untilAsserted(() -> assertThat(lines("reviews-v2")).hasSize(2));
 
-        lines.forEach((workload, logged) -> logged.forEach(line -> System.out.println("ACCESSLOG " + workload + ": " + line)));
         JsonNode toReviews = JSON.readTree(only("productpage-v1"));
         assertThat(keys(toReviews)).containsAll(AccessLogLinesTest.ISTIO_JSON_KEYS).contains("trace_id");
         assertThat(toReviews.get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
