@@ -41,6 +41,11 @@ public final class AccessLogObserver implements CallObserver {
         return new AccessLogObserver(settings, () -> ThreadLocalRandom.current().nextDouble(), sink);
     }
 
+    /** Lines for standard output dropped so far in this JVM because it did not keep up; for the mesh's own metrics. */
+    public static long droppedStdoutLines() {
+        return QueuedLineWriter.stdoutDropped();
+    }
+
     @Override
     public void onEnd(CompletedCall call) {
         if (sampleRatio < 1 && random.getAsDouble() >= sampleRatio) {

@@ -33,6 +33,7 @@ final class QueuedLineWriter implements Consumer<String> {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private final Thread writer;
     private volatile boolean idle;
 
@@ -76,6 +77,12 @@ final class QueuedLineWriter implements Consumer<String> {
         }
     }
 
+    /** Lines the standard-output writer dropped; 0 when it never started. */
+    static long stdoutDropped() {
+        QueuedLineWriter shared = stdout;
+        return shared == null ? 0 : shared.dropped();
+    }
+
     /** Lines dropped because the queue was full. */
     long dropped() {
         return dropped.get();
@@ -106,9 +113,13 @@ final class QueuedLineWriter implements Consumer<String> {
                 continue;
             }
             queued.decrementAndGet();
-            out.print(line);
-            out.print('\n');
-            written.incrementAndGet();
+            try {
+                out.print(line);
+                out.print('\n');
+                written.incrementAndGet();
+            } catch (RuntimeException e) { // a PrintStream does not throw, but the thread must outlive one that does
+                failures.incrementAndGet();
+            }
         }
     }
 }
