@@ -5,6 +5,7 @@ import io.inmesh.core.http.MeshException;
 import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.ResponseFlag;
 import io.inmesh.core.http.Upstream;
+import io.inmesh.core.registry.ServiceRegistry;
 import io.inmesh.core.telemetry.CallRecord;
 import io.inmesh.telemetry.internal.CompletedCall;
 import java.net.InetSocketAddress;
@@ -50,6 +51,10 @@ record AccessLogEntry(
     /** Istio's name of the route of an inbound call, and of an outbound call that no VirtualService routed. */
     static final String DEFAULT_ROUTE = "default";
 
+    /** Istio's cluster, and route, of a call to a host the registry does not know ({@code outboundTrafficPolicy: ALLOW_ANY}). */
+    static final String PASSTHROUGH_CLUSTER = "PassthroughCluster";
+    static final String ALLOW_ANY_ROUTE = "allow_any";
+
     static AccessLogEntry of(CompletedCall call) {
         CallRecord record = call.record();
         MeshRequest request = call.request();
@@ -66,9 +71,11 @@ record AccessLogEntry(
         } else {
             Upstream upstream = record.upstream();
             upstreamHost = upstream == null ? null : upstream.toString();
-            upstreamCluster = outboundCluster(call);
+            boolean passthrough = passthrough(call);
+            upstreamCluster = passthrough ? PASSTHROUGH_CLUSTER : outboundCluster(call);
             routeName = record.routeName() != null ? record.routeName()
-                    : record.virtualService() == null && record.destinationHost() != null ? DEFAULT_ROUTE : null;
+                    : record.virtualService() != null || record.destinationHost() == null ? null
+                    : passthrough ? ALLOW_ANY_ROUTE : DEFAULT_ROUTE;
         }
         return new AccessLogEntry(
                 record.startTime(),
@@ -106,6 +113,13 @@ record AccessLogEntry(
         }
         String subset = record.destinationSubset();
         return "outbound|" + record.destinationPort() + "|" + (subset == null ? "" : subset) + "|" + record.destinationHost();
+    }
+
+    /** Whether the call went to a host outside the registry, as a sidecar sends it through its PassthroughCluster. */
+    private static boolean passthrough(CompletedCall call) {
+        String host = call.record().destinationHost();
+        ServiceRegistry registry = call.snapshot() == null ? null : call.snapshot().find(ServiceRegistry.class);
+        return host != null && registry != null && registry.service(host).isEmpty();
     }
 
     /** For a failed connection, why, with spaces as underscores as Envoy writes it: {@code Connection_refused}. */

@@ -135,14 +135,16 @@ class AccessLogIT {
     }
 
     @Test
-    void meshFailuresAreLoggedWithTheirFlagsAndDetails() {
+    void meshFailuresAreLoggedWithTheirFlagsAndDetailsAndUnknownHostsAsPassedThrough() {
         start(AccessLog.text());
         Function<String, Integer> status = url -> productpage.client().get(url).exchange()
                 .flatMap(response -> response.bodyAsString().thenReturn(response.status()))
                 .onErrorResume(error -> Mono.just(-1)).block(WAIT);
         status.apply("http://ratings.bookinfo.svc.cluster.local:9080/nowhere");
         status.apply("http://details.bookinfo.svc.cluster.local:9080/details/0");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(lines("productpage-v1")).hasSize(2));
+        // Not a mesh failure: a host outside the registry, passed through as ALLOW_ANY lets it.
+        assertThat(status.apply("http://127.0.0.1:" + ratingsPort + "/ratings/0")).isEqualTo(503);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(lines("productpage-v1")).hasSize(3));
 
         Map<String, String> noRoute = AccessLogLinesTest.parse(lines("productpage-v1").get(0));
         assertThat(noRoute).containsEntry("code", "404").containsEntry("flags", "NR").containsEntry("details", "route_not_found")
@@ -153,6 +155,10 @@ class AccessLogIT {
                 .containsEntry("upstreamCluster", "outbound|9080||details.bookinfo.svc.cluster.local")
                 .containsEntry("route", "details-route");
         assertThat(Long.parseLong(timedOut.get("duration"))).isGreaterThanOrEqualTo(200);
+        Map<String, String> passedThrough = AccessLogLinesTest.parse(lines("productpage-v1").get(2));
+        assertThat(passedThrough).containsEntry("code", "503").containsEntry("flags", "-").containsEntry("details", "via_upstream")
+                .containsEntry("upstreamHost", "127.0.0.1:" + ratingsPort).containsEntry("upstreamCluster", "PassthroughCluster")
+                .containsEntry("route", "allow_any");
     }
 
     @Test
