@@ -41,10 +41,7 @@ public final class MeshTelemetry implements MeshExtension {
         List<CallObserver> all = new ArrayList<>();
         // Order matters at the start only: a span first, so that what follows can see its context.
         all.addAll(builder.extraObservers);
-        AccessLogObserver accessLog = AccessLogObserver.of(builder.accessLog);
-        if (accessLog != null) {
-            all.add(accessLog);
-        }
+        AccessLogObserver.of(builder.accessLog).ifPresent(all::add);
         this.observers = List.copyOf(all);
         this.outbound = new TelemetryInterceptor(CallRecord.Direction.OUTBOUND, observers, builder.clock);
         this.inbound = new TelemetryInterceptor(CallRecord.Direction.INBOUND, observers, builder.clock);

@@ -4,6 +4,7 @@ import io.inmesh.telemetry.AccessLog;
 import io.inmesh.telemetry.internal.CallObserver;
 import io.inmesh.telemetry.internal.CompletedCall;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
@@ -32,13 +33,13 @@ public final class AccessLogObserver implements CallObserver {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
-    /** The observer for {@code settings}, or {@code null} when they turn access logs off. */
-    public static AccessLogObserver of(AccessLog settings) {
+    /** The observer for {@code settings}; none when they turn access logs off. */
+    public static Optional<AccessLogObserver> of(AccessLog settings) {
         if (settings.format() == AccessLog.Format.OFF) {
-            return null;
+            return Optional.empty();
         }
         Consumer<String> sink = settings.sink() != null ? settings.sink() : QueuedLineWriter.stdout();
-        return new AccessLogObserver(settings, () -> ThreadLocalRandom.current().nextDouble(), sink);
+        return Optional.of(new AccessLogObserver(settings, () -> ThreadLocalRandom.current().nextDouble(), sink));
     }
 
     /** Lines for standard output dropped so far in this JVM because it did not keep up; for the mesh's own metrics. */

@@ -201,8 +201,8 @@ class AccessLogLinesTest {
 
     @Test
     void offMakesNoObserver() {
-        assertThat(AccessLogObserver.of(AccessLog.off())).isNull();
-        assertThat(AccessLogObserver.of(AccessLog.text().to(line -> { }))).isNotNull();
+        assertThat(AccessLogObserver.of(AccessLog.off())).isEmpty();
+        assertThat(AccessLogObserver.of(AccessLog.text().to(line -> { }))).isPresent();
     }
 
     // --- the parts
