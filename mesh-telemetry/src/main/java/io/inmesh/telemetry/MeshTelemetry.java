@@ -6,6 +6,7 @@ import io.inmesh.core.spi.ServerStage;
 import io.inmesh.core.telemetry.CallRecord;
 import io.inmesh.telemetry.internal.CallObserver;
 import io.inmesh.telemetry.internal.TelemetryInterceptor;
+import io.inmesh.telemetry.internal.accesslog.AccessLogObserver;
 import io.inmesh.telemetry.internal.tracing.TracingObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -45,6 +46,7 @@ public final class MeshTelemetry implements MeshExtension {
             all.add(new TracingObserver(builder.openTelemetry, builder.propagator));
         }
         all.addAll(builder.extraObservers);
+        AccessLogObserver.of(builder.accessLog).ifPresent(all::add);
         this.observers = List.copyOf(all);
         this.outbound = new TelemetryInterceptor(CallRecord.Direction.OUTBOUND, observers, builder.clock);
         this.inbound = new TelemetryInterceptor(CallRecord.Direction.INBOUND, observers, builder.clock);
