@@ -1,0 +1,183 @@
+package io.inmesh.benchmarks.chain;
+
+import io.inmesh.core.LocalWorkload;
+import io.inmesh.core.Mesh;
+import io.inmesh.core.config.MeshConfig;
+import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.source.ConfigSource;
+import io.inmesh.core.spi.ClientStage;
+import io.inmesh.telemetry.AccessLog;
+import io.inmesh.telemetry.MeshTelemetry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What telemetry adds to one outbound call through the client stack, without the network: the
+ * call is routed by a realistic rule set (a header match, a 90/10 split, subsets, connection pool
+ * and outlier detection), passes the fault, timeout, retry and circuit-breaker steps, and is
+ * answered by an application interceptor at {@code USER_ATTEMPT} with a 1 KiB body, so that the
+ * endpoint pick and the wire are left out. The body is read to its end, which is when telemetry
+ * reports the call.
+ *
+ * <p>Setups ({@code telemetry}): {@code off} (no telemetry step), {@code metrics} (Istio's metrics
+ * into an SDK meter provider), {@code tracing-sampled} and {@code tracing-unsampled} (an SDK tracer
+ * provider, batch span processor, exporter that drops), {@code all-sampled} and {@code all-unsampled}
+ * (both), {@code noop} (the extension on a no-op OpenTelemetry), and {@code access-log} (JSON lines to
+ * a sink that drops them).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 6, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class TelemetryOverhead {
+
+    private static final byte[] BODY = "x".repeat(1024).getBytes(StandardCharsets.UTF_8);
+
+    @Param({"off", "noop", "metrics", "tracing-sampled", "tracing-unsampled", "all-sampled", "all-unsampled", "access-log"})
+    public String telemetry;
+
+    private Mesh mesh;
+    private OpenTelemetrySdk sdk;
+
+    @Setup(Level.Trial)
+    public void start() {
+        MeshConfig.LoadResult rules = MeshConfig.load("rules.yaml", ChainRules.YAML);
+        if (!rules.isValid()) {
+            throw new IllegalStateException("benchmark rules: " + rules.diagnostics());
+        }
+        Mesh.Builder builder = Mesh.builder()
+                .workload(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
+                .configSource(new FixedSource(rules))
+                .clientInterceptor(ClientStage.USER_ATTEMPT, "answer", (request, chain) -> request.body().doOnNext(ByteBuf::release)
+                        .then(Mono.fromSupplier(() -> MeshResponse.of(200, new DefaultHttpHeaders().set("content-type", "text/plain"),
+                                Flux.just(Unpooled.wrappedBuffer(BODY))))));
+        MeshTelemetry extension = telemetry();
+        if (extension != null) {
+            builder.extension(extension);
+        }
+        mesh = builder.build();
+        mesh.ready().block();
+    }
+
+    private MeshTelemetry telemetry() {
+        boolean sampled = telemetry.endsWith("-sampled");
+        boolean metrics = telemetry.equals("metrics") || telemetry.startsWith("all-");
+        boolean tracing = telemetry.startsWith("tracing-") || telemetry.startsWith("all-");
+        switch (telemetry) {
+            case "off":
+                return null;
+            case "noop":
+                return MeshTelemetry.builder(OpenTelemetry.noop()).build();
+            case "access-log":
+                return MeshTelemetry.builder(OpenTelemetry.noop()).metrics(false).tracing(false)
+                        .accessLog(AccessLog.json().to(line -> { })).build();
+            default:
+                var sdkBuilder = OpenTelemetrySdk.builder();
+                if (metrics) {
+                    MetricReader reader = InMemoryMetricReader.create(); // collected only when asked: no export work
+                    sdkBuilder.setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build());
+                }
+                if (tracing) {
+                    sdkBuilder.setTracerProvider(SdkTracerProvider.builder()
+                            .setSampler(sampled ? Sampler.alwaysOn() : Sampler.alwaysOff())
+                            .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
+                            .build());
+                }
+                sdk = sdkBuilder.build();
+                return MeshTelemetry.builder(sdk).metrics(metrics).tracing(tracing).build();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        mesh.close();
+        if (sdk != null) {
+            sdk.close();
+        }
+    }
+
+    /** One call through the client stack with the header that the rules route to subset v2; its body read to the end. */
+    @Benchmark
+    public int call() {
+        MeshResponse response = mesh.client().get("http://reviews.bookinfo.svc.cluster.local:9080/reviews/0")
+                .header("end-user", "jason").exchange().block();
+        int length = 0;
+        for (ByteBuf buffer : response.body().collectList().block()) {
+            length += buffer.readableBytes();
+            buffer.release();
+        }
+        return length;
+    }
+
+    private static final class FixedSource implements ConfigSource {
+        private final MeshConfig.LoadResult rules;
+
+        FixedSource(MeshConfig.LoadResult rules) {
+            this.rules = rules;
+        }
+
+        @Override
+        public Flux<MeshConfig.LoadResult> updates() {
+            return Flux.just(rules).concatWith(Flux.never());
+        }
+
+        @Override
+        public String describe() {
+            return "benchmark rules";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class DroppingExporter implements SpanExporter {
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+}
