@@ -1,0 +1,77 @@
+package io.inmesh.telemetry.internal.metrics;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.exporter.prometheus.TranslationStrategy;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+
+/**
+ * The ready default setup of metrics: an OpenTelemetry SDK meter provider whose only reader is
+ * OpenTelemetry's Prometheus exporter, serving {@code /metrics} on a loopback port over HTTP (the
+ * JDK's server, on its own thread: scrapes never touch an event loop). Traces are not part of it.
+ */
+public final class PrometheusEndpoint implements AutoCloseable {
+
+    private final SdkMeterProvider meterProvider;
+    private final OpenTelemetry openTelemetry;
+    private final String host;
+    private final int port;
+
+    private PrometheusEndpoint(String host, int port) {
+        this.host = host;
+        this.port = port;
+        PrometheusHttpServer server = PrometheusHttpServer.builder()
+                .setHost(host)
+                .setPort(port)
+                // Prometheus's own names with unit and _total suffixes: what Istio's dashboards query.
+                .setTranslationStrategy(TranslationStrategy.UNDERSCORE_ESCAPING_WITH_SUFFIXES)
+                // Istio's series carry Istio's labels only; the scope is the mesh's anyway.
+                .setOtelScopeLabelsEnabled(false)
+                .build();
+        this.meterProvider = SdkMeterProvider.builder().registerMetricReader(server).build();
+        MeterProvider meters = meterProvider;
+        this.openTelemetry = new OpenTelemetry() {
+            @Override
+            public MeterProvider getMeterProvider() {
+                return meters;
+            }
+
+            @Override
+            public TracerProvider getTracerProvider() {
+                return TracerProvider.noop();
+            }
+
+            @Override
+            public ContextPropagators getPropagators() {
+                return ContextPropagators.noop();
+            }
+        };
+    }
+
+    /** Starts serving on {@code host:port}; fails when the port is taken. */
+    public static PrometheusEndpoint start(String host, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+        }
+        return new PrometheusEndpoint(host, port);
+    }
+
+    /** Metrics only: its tracer provider and propagators are no-ops. */
+    public OpenTelemetry openTelemetry() {
+        return openTelemetry;
+    }
+
+    /** Where Prometheus scrapes, such as {@code http://127.0.0.1:9464/metrics}. */
+    public String url() {
+        return "http://" + host + ":" + port + "/metrics";
+    }
+
+    /** Stops the HTTP server and the meter provider. */
+    @Override
+    public void close() {
+        meterProvider.close();
+    }
+}
