@@ -61,7 +61,6 @@ final class Bookinfo implements AutoCloseable {
         services.add(service("reviews", reviews.port()));
         push();
         productpage = mesh("productpage-v1", "productpage", telemetry);
-        closing.add(0, productpage);
     }
 
     /** The services, the ratings route that retries 5xx, and {@code more} documents. */

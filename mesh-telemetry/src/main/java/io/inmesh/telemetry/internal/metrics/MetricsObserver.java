@@ -11,6 +11,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.Context;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,6 +46,10 @@ public final class MetricsObserver implements CallObserver {
     private final ConcurrentHashMap<MeshCounterKey, Attributes> meshLabelSets = new ConcurrentHashMap<>();
 
     public MetricsObserver(Meter meter) {
+        // The SDK reads the current context when it records (for exemplars); OpenTelemetry's context
+        // storage is set up on first use, reading service files from the class path, which must not
+        // happen on an event loop. Here, on the thread that builds the mesh, it costs nothing.
+        Context.current();
         this.requests = meter.counterBuilder(MetricNames.REQUESTS).setUnit("{request}")
                 .setDescription("Requests, by source, destination, response code and flags (Istio's standard metric)").build();
         this.duration = meter.histogramBuilder(MetricNames.REQUEST_DURATION).setUnit(MetricNames.UNIT_MILLISECONDS)

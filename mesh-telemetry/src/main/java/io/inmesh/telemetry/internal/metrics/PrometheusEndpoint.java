@@ -30,6 +30,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 .setTranslationStrategy(TranslationStrategy.UNDERSCORE_ESCAPING_WITH_SUFFIXES)
                 // Istio's series carry Istio's labels only; the scope is the mesh's anyway.
                 .setOtelScopeLabelsEnabled(false)
+                // target_info (the SDK's resource) has no help text, which promtool reports; nothing Istio's dashboards read.
+                .setTargetInfoMetricEnabled(false)
                 .build();
         this.meterProvider = SdkMeterProvider.builder().registerMetricReader(server).build();
         MeterProvider meters = meterProvider;
