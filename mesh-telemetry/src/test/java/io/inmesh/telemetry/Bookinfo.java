@@ -175,6 +175,21 @@ final class Bookinfo implements AutoCloseable {
                 """;
     }
 
+    /** Details answers after an injected delay of 20 ms, as Istio's fault injection. */
+    static String delayingDetails() {
+        return abortingDetails().replace("""
+                      abort:
+                        percentage:
+                          value: 100
+                        httpStatus: 503
+                """, """
+                      delay:
+                        percentage:
+                          value: 100
+                        fixedDelay: 20ms
+                """);
+    }
+
     /** At most one request in flight to details; a second one overflows (UO). */
     static String oneRequestAtATimeToDetails() {
         return """

@@ -134,6 +134,21 @@ class MetricsIT {
     }
 
     @Test
+    void anInjectedDelayIsReportedByBothSidesWithFlagDiOnTheSourceAndCounted() {
+        bookinfo.push(Bookinfo.delayingDetails());
+        assertThat(bookinfo.productpage.client().get(DETAILS).retrieve().block(WAIT)).isEqualTo("details");
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(labelSets(metric("istio_requests_total"))).containsExactlyInAnyOrder(
+                source(labels("productpage-v1", "details-v1", "200", "DI")),
+                destination(labels("productpage-v1", "details-v1", "200", "-"))));
+        assertThat(histogram(metric("istio_request_duration_milliseconds"), source(labels("productpage-v1", "details-v1", "200", "DI")))
+                .getSum()).as("the delay is part of the caller's duration").isGreaterThanOrEqualTo(20);
+        assertThat(longValue(metric("inmesh_faults_injected_total"), Map.of("source_workload", "productpage-v1",
+                "source_workload_namespace", "bookinfo", "destination_service", "details.bookinfo.svc.cluster.local", "fault", "delay")))
+                .isEqualTo(1);
+    }
+
+    @Test
     void anOverflowIsReportedWithFlagUoAndCounted() {
         bookinfo.push(Bookinfo.oneRequestAtATimeToDetails());
         Mono<String> held = bookinfo.productpage.client().get(DETAILS.replace("/details/0", "/slow")).retrieve().cache();

@@ -19,6 +19,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
     private final OpenTelemetry openTelemetry;
     private final String host;
     private final int port;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PrometheusEndpoint(String host, int port) {
         this.host = host;
@@ -71,9 +72,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
         return "http://" + host + ":" + port + "/metrics";
     }
 
-    /** Stops the HTTP server and the meter provider. */
+    /** Stops the HTTP server and the meter provider; again, does nothing. */
     @Override
     public void close() {
-        meterProvider.close();
+        if (closed.compareAndSet(false, true)) {
+            meterProvider.close();
+        }
     }
 }
