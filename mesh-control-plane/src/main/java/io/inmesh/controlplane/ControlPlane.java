@@ -77,6 +77,9 @@ public final class ControlPlane implements AutoCloseable {
                     .port(settings.port)
                     .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_HEADER_BYTES).maxHeaderSize(MAX_HEADER_BYTES))
                     .route(api::addTo)
+                    // Tracked so that closing closes every connection, idle kept-alive ones too: a
+                    // workload's next report must reach whoever listens next, not this closed instance.
+                    .channelGroup(new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE))
                     .bindNow();
         } catch (RuntimeException e) {
             repository.close();

@@ -228,6 +228,7 @@ class ControlPlaneIT {
         assertThat(pending.get("sentHash").asText()).isEqualTo(current.hash());
         assertThat(pending.get("status").asText()).isEqualTo("PENDING");
         assertThat(pending.get("reportedVersion").isNull()).isTrue();
+        assertThat(pending.get("reportedAt").isNull()).isTrue();
 
         assertThat(Http.post(controlPlane.uri(), "/v1/reports", """
                 {"namespace":"bookinfo","name":"productpage-v1","instance":"pod-1","version":1,"hash":"%s","status":"ACK",
@@ -244,6 +245,7 @@ class ControlPlaneIT {
         assertThat(acked.get("status").asText()).isEqualTo("ACK");
         assertThat(acked.get("reportedVersion").asLong()).isEqualTo(1);
         assertThat(acked.get("reason").isNull()).isTrue();
+        assertThat(java.time.Instant.parse(acked.get("reportedAt").asText())).isBeforeOrEqualTo(java.time.Instant.parse(acked.get("lastSeen").asText()));
         JsonNode nacked = workloads.get(1);
         assertThat(nacked.get("namespace").asText()).isEqualTo("other");
         assertThat(nacked.get("status").asText()).isEqualTo("NACK");

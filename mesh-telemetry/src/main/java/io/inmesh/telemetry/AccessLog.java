@@ -61,7 +61,10 @@ public final class AccessLog {
         return new AccessLog(format, ratio, sink);
     }
 
-    /** Writes each line to {@code sink} instead of standard output; the sink must not block. */
+    /**
+     * Hands each line, without its newline, to {@code sink} instead of standard output. The sink is
+     * called on the thread that ended the call, often an event loop: it must be quick and must not block.
+     */
     public AccessLog to(Consumer<String> sink) {
         return new AccessLog(format, sampleRatio, Objects.requireNonNull(sink, "sink"));
     }

@@ -7,12 +7,15 @@ import io.inmesh.core.spi.ServerStage;
 import io.inmesh.core.telemetry.CallRecord;
 import io.inmesh.telemetry.internal.CallObserver;
 import io.inmesh.telemetry.internal.TelemetryInterceptor;
+import io.inmesh.telemetry.internal.accesslog.AccessLogObserver;
 import io.inmesh.telemetry.internal.metrics.MeshStateMetrics;
 import io.inmesh.telemetry.internal.metrics.MetricNames;
 import io.inmesh.telemetry.internal.metrics.MetricsObserver;
 import io.inmesh.telemetry.internal.metrics.PrometheusEndpoint;
+import io.inmesh.telemetry.internal.tracing.TracingObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,14 +72,18 @@ public final class MeshTelemetry implements MeshExtension {
 
     private MeshTelemetry(Builder builder) {
         List<CallObserver> all = new ArrayList<>();
-        // Order matters at the start only: a span first, so that what follows can see its context.
-        all.addAll(builder.extraObservers);
         this.prometheus = builder.prometheusPort > 0 ? PrometheusEndpoint.start("127.0.0.1", builder.prometheusPort) : null;
         OpenTelemetry openTelemetry = prometheus != null ? prometheus.openTelemetry() : builder.openTelemetry;
+        // Order matters at the start only: a span first, so that what follows can see its context.
+        if (builder.tracing) {
+            all.add(new TracingObserver(openTelemetry, builder.propagator));
+        }
+        all.addAll(builder.extraObservers);
         this.meter = builder.metrics ? openTelemetry.getMeter(MetricNames.SCOPE) : null;
         if (meter != null) {
             all.add(new MetricsObserver(meter));
         }
+        AccessLogObserver.of(builder.accessLog).ifPresent(all::add);
         this.observers = List.copyOf(all);
         this.outbound = new TelemetryInterceptor(CallRecord.Direction.OUTBOUND, observers, builder.clock);
         this.inbound = new TelemetryInterceptor(CallRecord.Direction.INBOUND, observers, builder.clock);
@@ -180,6 +187,7 @@ public final class MeshTelemetry implements MeshExtension {
         private boolean tracing = true;
         private AccessLog accessLog = AccessLog.off();
         private Clock clock = Clock.systemUTC();
+        private TextMapPropagator propagator = MeshTracing.defaultPropagator();
         private final List<CallObserver> extraObservers = new ArrayList<>();
 
         private Builder(OpenTelemetry openTelemetry, int prometheusPort) {
@@ -196,6 +204,16 @@ public final class MeshTelemetry implements MeshExtension {
         /** A client and a server span per hop, with trace context propagated; on by default. */
         public Builder tracing(boolean enabled) {
             this.tracing = enabled;
+            return this;
+        }
+
+        /**
+         * The headers trace context travels in: {@link MeshTracing#defaultPropagator()} (W3C and B3, as
+         * Istio) unless set; {@code openTelemetry.getPropagators().getTextMapPropagator()} uses the
+         * application's, {@code B3Propagator.injectingSingleHeader()} sends a single {@code b3} header.
+         */
+        public Builder propagator(TextMapPropagator propagator) {
+            this.propagator = Objects.requireNonNull(propagator, "propagator");
             return this;
         }
 

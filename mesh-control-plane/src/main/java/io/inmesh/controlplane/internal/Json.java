@@ -108,6 +108,7 @@ public final class Json {
             node.put("reportedVersion", view.reportedVersion());
             node.put("status", view.status());
             node.put("reason", view.reason());
+            node.put("reportedAt", view.reportedAt() == null ? null : view.reportedAt().toString());
             node.put("lastSeen", view.lastSeen() == null ? null : view.lastSeen().toString());
         }
         return write(status);

@@ -31,7 +31,7 @@ public final class Workloads {
 
     /** What status shows of one workload. */
     public record View(WorkloadId id, Map<String, String> labels, boolean connected, Long sentVersion, String sentHash,
-                       Long reportedVersion, String status, String reason, Instant lastSeen) {
+                       Long reportedVersion, String status, String reason, Instant reportedAt, Instant lastSeen) {
     }
 
     private static final class Entry {
@@ -40,6 +40,8 @@ public final class Workloads {
         long sentVersion;
         String sentHash;
         final NavigableMap<Long, Report> reports = new TreeMap<>();
+        /** When each kept report arrived, by version. */
+        final Map<Long, Instant> reportedAt = new java.util.HashMap<>();
         Instant lastSeen;
     }
 
@@ -81,11 +83,13 @@ public final class Workloads {
     public void report(Report report) {
         Entry entry = entries.computeIfAbsent(report.workload(), ignored -> new Entry());
         synchronized (entry) {
+            Instant now = clock.instant();
             entry.reports.put(report.version(), report);
+            entry.reportedAt.put(report.version(), now);
             while (entry.reports.size() > REPORTS_KEPT) {
-                entry.reports.pollFirstEntry();
+                entry.reportedAt.remove(entry.reports.pollFirstEntry().getKey());
             }
-            entry.lastSeen = clock.instant();
+            entry.lastSeen = now;
         }
     }
 
@@ -116,6 +120,7 @@ public final class Workloads {
         return new View(id, entry.labels, entry.connections > 0,
                 entry.sentVersion == 0 ? null : entry.sentVersion, entry.sentHash,
                 shown == null ? null : shown.version(), status,
-                shown != null && shown.nack() ? shown.reason() : null, entry.lastSeen);
+                shown != null && shown.nack() ? shown.reason() : null,
+                shown == null ? null : entry.reportedAt.get(shown.version()), entry.lastSeen);
     }
 }

@@ -58,7 +58,7 @@ public final class TelemetryInterceptor implements MeshInterceptor {
             for (CallObserver observer : observers) {
                 try {
                     sent = observer.onStart(record, sent, context);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) { // telemetry never breaks a call
                     observerFailed(observer, e);
                 }
             }
@@ -78,14 +78,14 @@ public final class TelemetryInterceptor implements MeshInterceptor {
         for (CallObserver observer : observers) {
             try {
                 result = observer.inside(record, result);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) { // telemetry never breaks a call
                 observerFailed(observer, e);
             }
         }
         return result;
     }
 
-    private void observerFailed(CallObserver observer, RuntimeException e) {
+    private void observerFailed(CallObserver observer, Throwable e) {
         if (observerFailures.getAndIncrement() == 0) {
             LOG.log(System.Logger.Level.WARNING, "telemetry observer " + observer.getClass().getSimpleName()
                     + " failed; the call goes on (later failures are counted, not logged)", e);
@@ -138,7 +138,7 @@ public final class TelemetryInterceptor implements MeshInterceptor {
             for (CallObserver observer : observers) {
                 try {
                     observer.onEnd(completed);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) { // telemetry never breaks a call
                     observerFailed(observer, e);
                 }
             }
