@@ -66,13 +66,14 @@ public final class MeshTelemetry implements MeshExtension {
     private final Meter meter;
     private final PrometheusEndpoint prometheus;
     private final Map<Mesh, MeshStateMetrics> meshGauges = new ConcurrentHashMap<>();
+    private final java.util.Set<Mesh> meshes = ConcurrentHashMap.newKeySet();
     private final List<CallObserver> observers;
     private final TelemetryInterceptor outbound;
     private final TelemetryInterceptor inbound;
 
     private MeshTelemetry(Builder builder) {
         List<CallObserver> all = new ArrayList<>();
-        this.prometheus = builder.prometheusPort > 0 ? PrometheusEndpoint.start("127.0.0.1", builder.prometheusPort) : null;
+        this.prometheus = builder.prometheusPort > 0 ? PrometheusEndpoint.acquire(builder.prometheusPort) : null;
         OpenTelemetry openTelemetry = prometheus != null ? prometheus.openTelemetry() : builder.openTelemetry;
         // Order matters at the start only: a span first, so that what follows can see its context.
         if (builder.tracing) {
@@ -97,8 +98,10 @@ public final class MeshTelemetry implements MeshExtension {
     /**
      * Starts building telemetry whose metrics Prometheus scrapes at
      * {@code http://127.0.0.1:<port>/metrics}: {@link #build()} starts an OpenTelemetry SDK meter
-     * provider with OpenTelemetry's Prometheus exporter, and closing the mesh stops it. Traces are
-     * not set up by this (bring your own OpenTelemetry through {@link #builder} for them).
+     * provider with OpenTelemetry's Prometheus exporter, and closing the mesh stops it. The meshes of
+     * one JVM that ask for the same port share one endpoint, which stops when the last of them
+     * closes. Traces are not set up by this (bring your own OpenTelemetry through {@link #builder}
+     * for them).
      *
      * <pre>{@code
      * Mesh mesh = Mesh.builder().workload(workload).extension(MeshTelemetry.prometheus(9464).build()).build();
@@ -142,6 +145,7 @@ public final class MeshTelemetry implements MeshExtension {
     /** Registers the gauges of the mesh's own state (its rules, their staleness, refused configurations). */
     @Override
     public void onStart(Mesh mesh) {
+        meshes.add(mesh);
         if (meter != null) {
             meshGauges.computeIfAbsent(mesh, started -> new MeshStateMetrics(meter, started));
         }
@@ -154,7 +158,7 @@ public final class MeshTelemetry implements MeshExtension {
         if (gauges != null) {
             gauges.close();
         }
-        if (prometheus != null && meshGauges.isEmpty()) {
+        if (meshes.remove(mesh) && meshes.isEmpty() && prometheus != null) {
             prometheus.close();
         }
     }

@@ -37,11 +37,13 @@ class PrometheusEndpointIT {
 
     private final Map<String, MeshTelemetry> telemetries = new HashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final int port = freePort();
     private Bookinfo bookinfo;
 
     @BeforeEach
     void start() {
-        bookinfo = new Bookinfo(workload -> telemetries.computeIfAbsent(workload, name -> MeshTelemetry.prometheus(freePort()).build()));
+        // Every workload of the JVM asks for the same port: they share one endpoint.
+        bookinfo = new Bookinfo(workload -> telemetries.computeIfAbsent(workload, name -> MeshTelemetry.prometheus(port).build()));
     }
 
     @AfterEach
@@ -77,16 +79,29 @@ class PrometheusEndpointIT {
                 + "response_code=\"200\",response_flags=\"-\",source_app=\"productpage\",source_principal=\"unknown\",source_version=\"v1\","
                 + "source_workload=\"productpage-v1\",source_workload_namespace=\"bookinfo\"\\} 1");
 
-        for (String workload : new String[] {"productpage-v1", "reviews-v2", "ratings-v1", "details-v1"}) {
-            String exposition = workload.equals("productpage-v1") ? productpage : scrape(workload);
-            assertThat(exposition).contains("istio_requests_total{");
-            Lint lint = promtool(exposition);
-            // Exit 1 would be an exposition Prometheus cannot parse; 3 means lint problems, and the only one
-            // allowed is Istio's own name, which Istio's dashboards query and so must stay as it is.
-            assertThat(lint.problems()).as("promtool check metrics: problems with %s's metrics", workload).isEmpty();
-            assertThat(lint.exitCode()).as("promtool's exit code for %s's metrics: %s", workload, lint.output())
-                    .isEqualTo(lint.output().contains(ISTIO_DURATION_UNIT_LINT) ? 3 : 0);
+        // One endpoint for the JVM: every workload's series, told apart by their labels.
+        for (String workload : new String[] {"reviews-v2", "ratings-v1", "details-v1"}) {
+            assertThat(telemetries.get(workload).prometheusUrl()).contains("http://127.0.0.1:" + port + "/metrics");
+            assertThat(productpage).contains("destination_workload=\"" + workload + "\"")
+                    .contains("inmesh_config_version{origin=\"source\"").contains("workload=\"" + workload + "\"");
         }
+        assertThat(productpage).containsPattern("reporter=\"destination\"[^}]*source_workload=\"reviews-v2\"");
+
+        Lint lint = promtool(productpage);
+        // Exit 1 would be an exposition Prometheus cannot parse; 3 means lint problems, and the only one
+        // allowed is Istio's own name, which Istio's dashboards query and so must stay as it is.
+        assertThat(lint.problems()).as("promtool check metrics: problems").isEmpty();
+        assertThat(lint.exitCode()).as("promtool's exit code: %s", lint.output())
+                .isEqualTo(lint.output().contains(ISTIO_DURATION_UNIT_LINT) ? 3 : 0);
+    }
+
+    @Test
+    void theSharedEndpointStopsWhenTheLastMeshCloses() throws Exception {
+        assertThat(scrape("productpage-v1")).contains("inmesh_config_version{");
+        bookinfo.productpage.close();
+        assertThat(scrape("reviews-v2")).as("the other workloads still use it").contains("inmesh_config_version{");
+        bookinfo.close();
+        assertThatThrownBy(() -> scrape("reviews-v2")).isInstanceOf(IOException.class);
     }
 
     @Test

@@ -7,19 +7,28 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.exporter.prometheus.TranslationStrategy;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The ready default setup of metrics: an OpenTelemetry SDK meter provider whose only reader is
  * OpenTelemetry's Prometheus exporter, serving {@code /metrics} on a loopback port over HTTP (the
  * JDK's server, on its own thread: scrapes never touch an event loop). Traces are not part of it.
+ *
+ * <p>One endpoint per port and JVM: the meshes of one JVM that ask for the same port (Bookinfo's
+ * workloads in one process, say) share it, each {@link #acquire} matched by a {@link #close}; the
+ * last close stops it. Their series differ by their workload labels.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
+
+    private static final Map<Integer, PrometheusEndpoint> SHARED = new HashMap<>();
 
     private final SdkMeterProvider meterProvider;
     private final OpenTelemetry openTelemetry;
     private final String host;
     private final int port;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Guarded by {@link #SHARED}. */
+    private int users;
 
     private PrometheusEndpoint(String host, int port) {
         this.host = host;
@@ -54,12 +63,19 @@ public final class PrometheusEndpoint implements AutoCloseable {
         };
     }
 
-    /** Starts serving on {@code host:port}; fails when the port is taken. */
-    public static PrometheusEndpoint start(String host, int port) {
+    /**
+     * The endpoint serving on {@code 127.0.0.1:port}: the one this JVM already serves there, else a
+     * new one (which fails when another process holds the port). Close it when done.
+     */
+    public static PrometheusEndpoint acquire(int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
         }
-        return new PrometheusEndpoint(host, port);
+        synchronized (SHARED) {
+            PrometheusEndpoint endpoint = SHARED.computeIfAbsent(port, free -> new PrometheusEndpoint("127.0.0.1", free));
+            endpoint.users++;
+            return endpoint;
+        }
     }
 
     /** Metrics only: its tracer provider and propagators are no-ops. */
@@ -72,11 +88,15 @@ public final class PrometheusEndpoint implements AutoCloseable {
         return "http://" + host + ":" + port + "/metrics";
     }
 
-    /** Stops the HTTP server and the meter provider; again, does nothing. */
+    /** Gives this use of the endpoint back; the last one stops the HTTP server and the meter provider. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            meterProvider.close();
+        synchronized (SHARED) {
+            if (users == 0 || --users > 0) {
+                return;
+            }
+            SHARED.remove(port, this);
         }
+        meterProvider.close();
     }
 }
