@@ -34,6 +34,8 @@ public final class MetricsObserver implements CallObserver {
     static final AttributeKey<String> SOURCE_WORKLOAD_NAMESPACE = IstioLabels.SOURCE_WORKLOAD_NAMESPACE;
     static final AttributeKey<String> DESTINATION_SERVICE = IstioLabels.DESTINATION_SERVICE;
     static final AttributeKey<String> FAULT = AttributeKey.stringKey("fault");
+    /** Beside the bits of {@link ResponseFlag}s: the caller cancelled (Envoy's DC). */
+    private static final int DOWNSTREAM_TERMINATION_BIT = 1 << 30;
 
     private final LongCounter requests;
     private final DoubleHistogram duration;
@@ -132,8 +134,9 @@ public final class MetricsObserver implements CallObserver {
         String host = outbound ? destinationHost(call) : inboundHost(call);
         String contentType = call.request().headers().get("content-type");
         boolean grpc = contentType != null && contentType.startsWith("application/grpc");
+        boolean downstreamGone = call.end() == CompletedCall.End.CANCELLED;
         SeriesKey key = new SeriesKey(outbound, call.workload(), peer, host, call.snapshot() == null ? 0 : call.snapshot().version(),
-                call.status(), flagBits(call.flags()), grpc);
+                call.status(), flagBits(call.flags()) | (downstreamGone ? DOWNSTREAM_TERMINATION_BIT : 0), grpc);
         Attributes cached = labelSets.get(key);
         if (cached != null) {
             return cached;
@@ -141,15 +144,28 @@ public final class MetricsObserver implements CallObserver {
         IstioLabels.Side local = IstioLabels.Side.of(call.workload());
         IstioLabels.Side remote = IstioLabels.Side.of(peer);
         IstioLabels.Service service = IstioLabels.Service.of(host, call.snapshot());
+        String flags = flags(call, downstreamGone);
         Attributes labels = outbound
-                ? IstioLabels.of(true, local, remote, service, grpc, call.status(), call.flagsText(), "unknown")
-                : IstioLabels.of(false, remote, local, service, grpc, call.status(), call.flagsText(),
+                ? IstioLabels.of(true, local, remote, service, grpc, call.status(), flags, "unknown")
+                : IstioLabels.of(false, remote, local, service, grpc, call.status(), flags,
                         peer != null && peer.verified() ? "mutual_tls" : "none");
         if (labelSets.size() >= MAX_LABEL_SETS) {
             labelSets.clear(); // old snapshots' and gone peers' sets go; the live ones are built again once
         }
         labelSets.put(key, labels);
         return labels;
+    }
+
+    /**
+     * Envoy's flags; a call its caller gave up on (cancelled) adds Envoy's {@code DC}, downstream
+     * connection termination, which is how Envoy reports an application that stopped waiting.
+     */
+    private static String flags(CompletedCall call, boolean downstreamGone) {
+        String flags = call.flagsText();
+        if (!downstreamGone) {
+            return flags;
+        }
+        return flags.equals("-") ? "DC" : flags + ",DC";
     }
 
     /** The host the route chose, else (the call failed before routing) the one the request named. */

@@ -120,6 +120,16 @@ class MetricsObserverTest {
                 .extracting(LongPointData::getValue).isEqualTo(3L);
     }
 
+    @Test
+    void aCallTheCallerGaveUpOnIsFlaggedDcAsEnvoyFlagsADownstreamTermination() {
+        CallRecord record = new CallRecord(CallRecord.Direction.OUTBOUND, 0, Instant.EPOCH);
+        record.routed(null, null, "example.org", null, 80);
+        observer.onEnd(new CompletedCall(record, MeshRequest.builder(HttpMethod.GET, "http://example.org/").build(), REVIEWS, SNAPSHOT,
+                0, Set.of(ResponseFlag.DI), EmptyHttpHeaders.INSTANCE, 0, 0, 1_000_000, CompletedCall.End.CANCELLED, null));
+
+        assertThat(onlyLabels()).containsEntry("response_code", "0").containsEntry("response_flags", "DI,DC");
+    }
+
     // --- the parts
 
     private CompletedCall outbound(String url, String host, int status, Set<ResponseFlag> flags) {
