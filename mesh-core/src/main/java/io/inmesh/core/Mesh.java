@@ -70,12 +70,14 @@ public final class Mesh implements AutoCloseable {
     private final List<SnapshotCompiler<?>> compilers;
     private final InterceptorChain clientChain;
     private final List<InterceptorChain.Named> serverInterceptors;
+    private final List<MeshExtension> extensions;
     private final ClientTransport transport;
     private final HttpHeaders identityHeaders;
     private final Clock clock;
     private final AtomicLong versions = new AtomicLong();
     private final AtomicReference<MeshSnapshot> current = new AtomicReference<>();
     private final AtomicReference<List<Diagnostic>> lastRejection = new AtomicReference<>(List.of());
+    private final AtomicLong rejections = new AtomicLong();
     private final Sinks.Many<MeshSnapshot> snapshots = Sinks.many().replay().latest();
     private final Sinks.One<MeshSnapshot> ready = Sinks.one();
     private final ConfigSource source;
@@ -106,6 +108,7 @@ public final class Mesh implements AutoCloseable {
             });
         }
         extensions.add(0, new CoreExtension());
+        this.extensions = List.copyOf(extensions);
         List<SnapshotCompiler<?>> compilerList = new ArrayList<>();
         List<MeshExtension.Positioned<ClientStage>> client = new ArrayList<>();
         List<MeshExtension.Positioned<ServerStage>> server = new ArrayList<>();
@@ -134,6 +137,9 @@ public final class Mesh implements AutoCloseable {
         this.subscription = source == null ? null : source.updates().subscribe(this::apply,
                 error -> LOG.log(System.Logger.Level.ERROR, "config source " + source.describe() + " failed; keeping the last good rules", error));
         this.client = new MeshClient(this);
+        for (MeshExtension extension : this.extensions) {
+            extension.onStart(this);
+        }
     }
 
     /** Starts building a mesh. */
@@ -174,6 +180,7 @@ public final class Mesh implements AutoCloseable {
     private void apply(MeshConfig.LoadResult result) {
         if (!result.isValid()) {
             lastRejection.set(result.diagnostics());
+            rejections.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, () -> "refused new rules from " + source.describe() + " ("
                     + result.errorCount() + " errors); keeping version " + current.get().version() + ":\n"
                     + String.join("\n", result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList()));
@@ -262,6 +269,11 @@ public final class Mesh implements AutoCloseable {
     /** The diagnostics of the last configuration the source offered and the mesh refused; empty after a valid one. */
     public List<Diagnostic> lastRejection() {
         return lastRejection.get();
+    }
+
+    /** How many configurations the source offered and the mesh refused since it was built. */
+    public long rejectedConfigurations() {
+        return rejections.get();
     }
 
     /**
@@ -360,6 +372,13 @@ public final class Mesh implements AutoCloseable {
 
     @Override
     public void close() {
+        for (MeshExtension extension : extensions) {
+            try {
+                extension.onClose(this);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "extension " + extension.name() + " failed to close; closing the mesh anyway", e);
+            }
+        }
         if (subscription != null) {
             subscription.dispose();
         }

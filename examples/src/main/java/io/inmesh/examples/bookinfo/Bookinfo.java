@@ -14,6 +14,7 @@ import io.inmesh.core.source.ConfigSource;
 import io.inmesh.core.source.ControlPlaneConfigSource;
 import io.inmesh.core.source.FileConfigSource;
 import io.inmesh.routing.RoutingExtension;
+import io.inmesh.telemetry.MeshTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -252,6 +253,8 @@ public final class Bookinfo implements AutoCloseable {
             Random random = new Random(seed);
             builder.extension(new RoutingExtension(() -> random));
         }
+        // With INMESH_PROMETHEUS_PORT set, every workload's metrics at one http://127.0.0.1:PORT/metrics.
+        MeshTelemetry.prometheusFromEnvironment().ifPresent(telemetry -> builder.extension(telemetry.tracing(false).build()));
         return builder.build();
     }
 

@@ -26,6 +26,19 @@ public interface MeshExtension {
     }
 
     /**
+     * The mesh this extension was built into is ready: its stacks are assembled and its rules
+     * status can be read. Called once, at the end of {@code Mesh.builder().build()}; for what an
+     * extension reports about the mesh as a whole (telemetry's gauges of the rules in force, say).
+     * Must be quick; what it throws fails the build.
+     */
+    default void onStart(io.inmesh.core.Mesh mesh) {
+    }
+
+    /** The mesh is closing: release what {@link #onStart} took. Called once; what it throws is logged. */
+    default void onClose(io.inmesh.core.Mesh mesh) {
+    }
+
+    /**
      * An interceptor at a stage.
      *
      * @param <S> {@link ClientStage} or {@link ServerStage}
