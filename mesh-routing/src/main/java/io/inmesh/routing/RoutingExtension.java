@@ -5,6 +5,7 @@ import io.inmesh.core.config.MeshConfig;
 import io.inmesh.core.spi.ClientStage;
 import io.inmesh.core.spi.MeshExtension;
 import io.inmesh.core.spi.SnapshotCompiler;
+import io.inmesh.core.telemetry.UpstreamClusters;
 import io.inmesh.routing.internal.ClusterCatalog;
 import io.inmesh.routing.internal.ClusterStates;
 import io.inmesh.routing.internal.ConnectionPoolInterceptor;
@@ -89,6 +90,16 @@ public final class RoutingExtension implements MeshExtension {
             @Override
             public ClusterCatalog compile(MeshConfig config, LocalWorkload workload) {
                 return new ClusterCatalog(config, workload, states);
+            }
+        }, new SnapshotCompiler<UpstreamClusters>() {
+            @Override
+            public Class<UpstreamClusters> type() {
+                return UpstreamClusters.class;
+            }
+
+            @Override
+            public UpstreamClusters compile(MeshConfig config, LocalWorkload workload) {
+                return states.view(); // a live view of state that outlives snapshots
             }
         });
     }

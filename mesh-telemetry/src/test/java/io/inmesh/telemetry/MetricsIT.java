@@ -157,8 +157,16 @@ class MetricsIT {
         Throwable refused = bookinfo.productpage.client().get(DETAILS).retrieve().then(Mono.<Throwable>empty())
                 .onErrorResume(Mono::just).block(WAIT);
         assertThat(refused).isInstanceOf(MeshException.class);
+        // While the one request allowed is held, the breaker for requests to details is open.
+        Map<String, String> detailsRequests = Map.of("workload", "productpage-v1", "workload_namespace", "bookinfo",
+                "cluster_name", "outbound|9080||details.bookinfo.svc.cluster.local", "resource", "requests");
+        assertThat(gaugeValue(metric("inmesh_circuit_breakers_open"), detailsRequests)).isEqualTo(1);
+        assertThat(gaugeValue(metric("inmesh_circuit_breakers_open"), Map.of("workload", "productpage-v1",
+                "workload_namespace", "bookinfo", "cluster_name", "outbound|9080||details.bookinfo.svc.cluster.local",
+                "resource", "connections"))).isZero();
         bookinfo.releaseSlow();
         assertThat(held.block(WAIT)).isEqualTo("slow details");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(gaugeValue(metric("inmesh_circuit_breakers_open"), detailsRequests)).isZero());
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(labelSets(metric("istio_requests_total"))).contains(
                 source(withUnknownDestination(labels("productpage-v1", "details-v1", "503", "UO"))),
@@ -244,6 +252,12 @@ class MetricsIT {
 
     private static long longValue(MetricData metric, Map<String, String> labels) {
         return metric.getLongSumData().getPoints().stream().filter(point -> asMap(point.getAttributes()).equals(labels)).findFirst()
+                .map(LongPointData::getValue)
+                .orElseThrow(() -> new AssertionError("no point " + labels + " in " + labelSets(metric)));
+    }
+
+    private static long gaugeValue(MetricData metric, Map<String, String> labels) {
+        return metric.getLongGaugeData().getPoints().stream().filter(point -> asMap(point.getAttributes()).equals(labels)).findFirst()
                 .map(LongPointData::getValue)
                 .orElseThrow(() -> new AssertionError("no point " + labels + " in " + labelSets(metric)));
     }

@@ -39,6 +39,12 @@ public final class MetricNames {
     /** Faults the mesh injected, by {@code fault} ({@code abort} or {@code delay}); a counter. */
     public static final String FAULTS_INJECTED = "inmesh_faults_injected_total";
 
+    /** Gauge: endpoints outlier detection has ejected now, per upstream cluster. */
+    public static final String OUTLIER_EJECTIONS_ACTIVE = "inmesh_outlier_ejections_active";
+    /** Gauge: 1 while a circuit breaker's resource (connections, pending, requests, retries) of a cluster is at its limit. */
+    public static final String CIRCUIT_BREAKERS_OPEN = "inmesh_circuit_breakers_open";
+    /** Gauge: requests waiting for a connection now, per upstream cluster. */
+    public static final String UPSTREAM_PENDING = "inmesh_upstream_requests_pending";
     public static final String UNIT_MILLISECONDS = "ms";
     public static final String UNIT_BYTES = "By";
     public static final String UNIT_SECONDS = "s";
