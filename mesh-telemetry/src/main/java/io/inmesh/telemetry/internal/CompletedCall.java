@@ -49,16 +49,23 @@ public record CompletedCall(
         CANCELLED
     }
 
-    /** Envoy's form of the flags: {@code UO,URX}, or {@code -} when none. */
+    /**
+     * Envoy's form of the flags: {@code UO,URX}, or {@code -} when none. A call its caller gave up on
+     * (cancelled) also has Envoy's {@code DC}, downstream connection termination, which is how Envoy
+     * reports a client that stopped waiting.
+     */
     public String flagsText() {
         if (flags.isEmpty()) {
-            return "-";
+            return end == End.CANCELLED ? "DC" : "-";
         }
         StringBuilder text = new StringBuilder();
         for (ResponseFlag flag : ResponseFlag.values()) { // in a fixed order, as Envoy writes them
             if (flags.contains(flag)) {
                 text.append(text.length() == 0 ? "" : ",").append(flag.name());
             }
+        }
+        if (end == End.CANCELLED) {
+            text.append(",DC");
         }
         return text.toString();
     }

@@ -144,7 +144,7 @@ public final class MetricsObserver implements CallObserver {
         IstioLabels.Side local = IstioLabels.Side.of(call.workload());
         IstioLabels.Side remote = IstioLabels.Side.of(peer);
         IstioLabels.Service service = IstioLabels.Service.of(host, call.snapshot());
-        String flags = flags(call, downstreamGone);
+        String flags = call.flagsText();
         Attributes labels = outbound
                 ? IstioLabels.of(true, local, remote, service, grpc, call.status(), flags, "unknown")
                 : IstioLabels.of(false, remote, local, service, grpc, call.status(), flags,
@@ -154,18 +154,6 @@ public final class MetricsObserver implements CallObserver {
         }
         labelSets.put(key, labels);
         return labels;
-    }
-
-    /**
-     * Envoy's flags; a call its caller gave up on (cancelled) adds Envoy's {@code DC}, downstream
-     * connection termination, which is how Envoy reports an application that stopped waiting.
-     */
-    private static String flags(CompletedCall call, boolean downstreamGone) {
-        String flags = call.flagsText();
-        if (!downstreamGone) {
-            return flags;
-        }
-        return flags.equals("-") ? "DC" : flags + ",DC";
     }
 
     /** The host the route chose, else (the call failed before routing) the one the request named. */
