@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
@@ -14,6 +15,11 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -27,8 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 
 /**
- * An exporter whose endpoint refuses connections loses telemetry, not requests: the OTLP exporter
- * pointed at a closed loopback port, exporting every 50 ms while the Bookinfo chain serves 200 calls.
+ * An exporter whose endpoint refuses connections loses telemetry, not requests: the OTLP metric or
+ * span exporter pointed at a closed loopback port, exporting every 50 ms while the Bookinfo chain
+ * serves 200 calls.
  */
 @ExtendWith(BlockHoundExtension.class)
 class BrokenExporterIT {
@@ -61,6 +68,57 @@ class BrokenExporterIT {
             assertThat(statuses).hasSize(CALLS).containsOnly(200);
             await().atMost(WAIT).until(() -> exporter.failed.get() >= 2);
             assertThat(exporter.succeeded.get()).as("nothing listens there").isZero();
+            assertThat(telemetries).allSatisfy(telemetry -> assertThat(telemetry.failures()).isZero());
+        }
+    }
+
+    @Test
+    void aRefusingSpanExporterEndpointCostsNoFailedRequest() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        AtomicInteger failedExports = new AtomicInteger();
+        SpanExporter otlp = OtlpHttpSpanExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + closedPort + "/v1/traces").setTimeout(Duration.ofSeconds(1)).build();
+        SpanExporter counting = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                CompletableResultCode result = otlp.export(spans);
+                result.whenComplete(() -> {
+                    if (!result.isSuccess()) {
+                        failedExports.incrementAndGet();
+                    }
+                });
+                return result;
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return otlp.flush();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return otlp.shutdown();
+            }
+        };
+        SdkTracerProvider tracers = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
+                .addSpanProcessor(BatchSpanProcessor.builder(counting).setScheduleDelay(Duration.ofMillis(50)).build()).build();
+        List<MeshTelemetry> telemetries = new ArrayList<>();
+        try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracers).build();
+                Bookinfo bookinfo = new Bookinfo(workload -> {
+                    MeshTelemetry telemetry = MeshTelemetry.builder(sdk).metrics(false).build();
+                    telemetries.add(telemetry);
+                    return telemetry;
+                })) {
+            List<Integer> statuses = Flux.range(0, CALLS)
+                    .concatMap(i -> bookinfo.productpage.client().get(Bookinfo.DETAILS).exchange()
+                            .flatMap(response -> response.bodyAsString().thenReturn(response.status())))
+                    .collectList().block(WAIT);
+
+            assertThat(statuses).hasSize(CALLS).containsOnly(200);
+            await().atMost(WAIT).until(() -> failedExports.get() >= 2);
             assertThat(telemetries).allSatisfy(telemetry -> assertThat(telemetry.failures()).isZero());
         }
     }

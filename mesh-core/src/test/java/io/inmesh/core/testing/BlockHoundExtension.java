@@ -52,6 +52,16 @@ public final class BlockHoundExtension implements BeforeAllCallback, BeforeEachC
                 // worker thread. reactor-core's own integration allows the same for SchedulerTask and
                 // WorkerTask#dispose (reactor/reactor-core#3210, #3213) but not yet for PeriodicWorkerTask.
                 .allowBlockingCallsInside("reactor.core.scheduler.PeriodicWorkerTask", "dispose")
+                // The OpenTelemetry SDK guards each histogram series for the few instructions of a
+                // recording and of a collection's swap: a recording that meets a collection in progress
+                // yields (older versions: a ReentrantLock) until the swap is done. Telemetry records on
+                // event loops by design; this is the SDK's own short critical section, not I/O.
+                .allowBlockingCallsInside("io.opentelemetry.sdk.metrics.internal.aggregator.DoubleExplicitBucketHistogramAggregator$Handle",
+                        "doRecordDouble")
+                .allowBlockingCallsInside("io.opentelemetry.sdk.metrics.internal.aggregator.DoubleExplicitBucketHistogramAggregator$Handle",
+                        "doRecordLong")
+                .allowBlockingCallsInside("io.opentelemetry.sdk.metrics.internal.aggregator.DoubleBase2ExponentialHistogramAggregator$Handle",
+                        "doRecordDouble")
                 .blockingMethodCallback(method -> {
                     VIOLATIONS.add(method + " on thread " + Thread.currentThread().getName());
                     throw new BlockingOperationError(method);
