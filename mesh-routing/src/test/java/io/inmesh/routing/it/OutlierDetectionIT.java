@@ -167,7 +167,9 @@ class OutlierDetectionIT {
                 timedOut++;
             }
         }
-        assertThat(timedOut).as("ratings-a never answers: every 4th request times out until it is ejected").isEqualTo(5);
+        // The silent instance gets every 4th request until its 5th timeout ejects it. (A healthy instance
+        // may also miss the 200 ms on a machine busy with other work: at least 5, then.)
+        assertThat(timedOut).as("ratings-a never answers: every 4th request times out until it is ejected").isGreaterThanOrEqualTo(5);
         assertThat(silent.requests()).isEqualTo(5);
         assertThat(servedBy(12)).containsExactly("ratings-b", "ratings-c", "ratings-d");
     }
