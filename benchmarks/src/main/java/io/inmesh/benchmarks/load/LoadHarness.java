@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
@@ -182,8 +183,10 @@ public final class LoadHarness {
                 List<LoadReport.RateResult> measured = new ArrayList<>();
                 for (int rate : rates) {
                     LoadGenerator.Run run = generator.run(port, rate, window, windows, cpu, 2L * rate);
-                    measured.add(result(rate, run));
-                    System.err.println(title + " " + rate + " rps: " + measured.get(measured.size() - 1).latency());
+                    result(rate, run).ifPresent(result -> {
+                        measured.add(result);
+                        System.err.println(title + " " + rate + " rps: " + result.latency());
+                    });
                 }
                 LoadReport.Memory memory = memory(sut, pids);
                 List<LoadReport.SaturationStep> steps = new ArrayList<>();
@@ -201,7 +204,8 @@ public final class LoadHarness {
         }
     }
 
-    private static LoadReport.RateResult result(int rate, LoadGenerator.Run run) {
+    /** The run's figures; empty if it stopped before any window had an answer. */
+    private static Optional<LoadReport.RateResult> result(int rate, LoadGenerator.Run run) {
         List<LoadReport.Window> list = new ArrayList<>();
         for (int w = 0; w < run.windows().size(); w++) {
             Histogram h = run.windows().get(w);
@@ -210,10 +214,13 @@ public final class LoadHarness {
             }
             boolean complete = w + 1 < run.cpuNanosAtBoundaries().length && run.cpuNanosAtBoundaries()[w + 1] != 0;
             list.add(new LoadReport.Window(ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1e6, h.getTotalCount(),
-                    complete ? run.cpuMicrosPerRequest(w) : Double.NaN));
+                    complete ? Double.valueOf(run.cpuMicrosPerRequest(w)) : null));
         }
-        return LoadReport.RateResult.of(rate, list, run.errors(), run.unanswered(), run.sendLag().getValueAtPercentile(99) / 1e6,
-                run.aborted());
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(LoadReport.RateResult.of(rate, list, run.errors(), run.unanswered(),
+                run.sendLag().getValueAtPercentile(99) / 1e6, run.aborted()));
     }
 
     private static double ms(Histogram histogram, double percentile) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,8 +24,8 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
     /** The percentiles of the rates table and the chart, in order. */
     static final List<String> PERCENTILES = List.of("p50", "p90", "p99", "p99.9");
 
-    /** One measuring window at a constant rate: latency percentiles (ms) and the SUT's CPU per request (µs). */
-    record Window(double p50, double p90, double p99, double p999, double max, long count, double cpuMicrosPerRequest) {
+    /** One measuring window at a constant rate: latency percentiles (ms) and the SUT's CPU per request (µs; null if the run stopped in it). */
+    record Window(double p50, double p90, double p99, double p999, double max, long count, Double cpuMicrosPerRequest) {
 
         double percentile(String name) {
             return switch (name) {
@@ -54,7 +55,7 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
             for (String p : PERCENTILES) {
                 latency.put(p, Spread.of(windows.stream().map(w -> w.percentile(p)).toList()));
             }
-            List<Double> cpu = windows.stream().map(Window::cpuMicrosPerRequest).filter(c -> !Double.isNaN(c)).toList();
+            List<Double> cpu = windows.stream().map(Window::cpuMicrosPerRequest).filter(Objects::nonNull).toList();
             return new RateResult(rate, windows, latency, cpu.isEmpty() ? null : Spread.of(cpu), errors, unanswered, sendLagP99,
                     overloaded, Map.of());
         }
