@@ -129,11 +129,11 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
                 .append(" s, [min–max] over the windows. Chart: `").append(name).append(".svg`; raw data: `").append(name)
                 .append(".json`.\n\n");
         md.append("## Latency (ms) and cost per request\n\n");
-        md.append("| setup | rate | p50 | p90 | p99 | p99.9 | added over raw app hop p50 / p90 / p99 / p99.9 (µs) | CPU µs/request | errors |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| setup | rate | p50 | p90 | p99 | p99.9 | added over raw app hop p50 / p90 / p99 / p99.9 (µs) | CPU µs/request | errors | generator send lag p99 (ms) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (SetupResult setup : setups) {
             if (setup.skipped() != null) {
-                md.append("| ").append(setup.name()).append(" | | not run: ").append(setup.skipped()).append(" | | | | | | |\n");
+                md.append("| ").append(setup.name()).append(" | | not run: ").append(setup.skipped()).append(" | | | | | | | |\n");
                 continue;
             }
             for (RateResult rate : setup.rates()) {
@@ -156,13 +156,14 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
                     md.append(String.join(" / ", added));
                 }
                 md.append(" | ").append(rate.cpuMicrosPerRequest() == null ? "–" : micros(rate.cpuMicrosPerRequest()))
-                        .append(" | ").append(rate.errors() + rate.unanswered()).append(" |\n");
+                        .append(" | ").append(rate.errors() + rate.unanswered())
+                        .append(String.format(Locale.ROOT, " | %.2f |%n", rate.sendLagP99()));
             }
         }
         md.append("\n## Saturation and memory\n\n");
         md.append("Saturation: the highest rate whose p99 stayed under ").append(settings.get("saturationP99Ms"))
                 .append(" ms with every request answered, by a short search (one window of ")
-                .append(settings.get("saturationWindowSeconds")).append(" s per step).\n\n");
+                .append(settings.get("saturationWindowSeconds")).append(" s per step; a failed step is tried once more, as one stall of the machine can fail a short window).\n\n");
         md.append("| setup | saturation | × raw app hop | search steps (rps: p99 ms) | resident memory (all SUT processes) | JVM heap used / live after GC / committed |\n");
         md.append("|---|---|---|---|---|---|\n");
         int rawSaturation = setups.stream().filter(s -> s.name().equals("raw app hop") && s.skipped() == null)
