@@ -80,17 +80,19 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
     /**
      * One setup: what it is, its results per rate, memory, and the highest rate whose p99 stayed
      * under the limit ({@code saturationCapped}: the search's highest rate passed, the true one is
-     * higher). {@code skipped} says why a setup did not run (else null).
+     * higher). {@code skipped} says why a setup did not run (else null). {@code extraWarmupSeconds}: how
+     * long the warm-up went on after its fixed part until the JIT compiler threads were quiet.
      */
     record SetupResult(String name, String description, List<RateResult> rates, Memory memory, int saturation, boolean saturationCapped,
-                       List<SaturationStep> saturationSteps, String skipped) {
+                       List<SaturationStep> saturationSteps, String skipped, long extraWarmupSeconds) {
 
         Optional<RateResult> at(int rate) {
             return rates.stream().filter(r -> r.rate() == rate).findFirst();
         }
 
         SetupResult withRates(List<RateResult> replaced) {
-            return new SetupResult(name, description, replaced, memory, saturation, saturationCapped, saturationSteps, skipped);
+            return new SetupResult(name, description, replaced, memory, saturation, saturationCapped, saturationSteps, skipped,
+                    extraWarmupSeconds);
         }
     }
 
@@ -164,8 +166,8 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
         md.append("Saturation: the highest rate whose p99 stayed under ").append(settings.get("saturationP99Ms"))
                 .append(" ms with every request answered, by a short search (one window of ")
                 .append(settings.get("saturationWindowSeconds")).append(" s per step; a failed step is tried once more, as one stall of the machine can fail a short window).\n\n");
-        md.append("| setup | saturation | × raw app hop | search steps (rps: p99 ms) | resident memory (all SUT processes) | JVM heap used / live after GC / committed |\n");
-        md.append("|---|---|---|---|---|---|\n");
+        md.append("| setup | saturation | × raw app hop | search steps (rps: p99 ms) | resident memory (all SUT processes) | JVM heap used / live after GC / committed | extra warm-up until the JIT was quiet |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
         int rawSaturation = setups.stream().filter(s -> s.name().equals("raw app hop") && s.skipped() == null)
                 .mapToInt(SetupResult::saturation).findFirst().orElse(0);
         for (SetupResult setup : setups) {
@@ -184,14 +186,14 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
             md.append(String.join(", ", steps)).append(" | ");
             Memory memory = setup.memory();
             if (memory == null) {
-                md.append("– | – |\n");
+                md.append("– | – | ").append(setup.extraWarmupSeconds()).append(" s |\n");
             } else {
                 md.append(memory.residentKiB() / 1024).append(" MiB");
                 if (memory.residentKiB() != memory.jvmResidentKiB()) {
                     md.append(" (JVM ").append(memory.jvmResidentKiB() / 1024).append(" MiB)");
                 }
-                md.append(String.format(Locale.ROOT, " | %.1f / %.1f / %.0f MiB |%n", memory.heapUsedKiB() / 1024.0, memory.heapLiveKiB() / 1024.0,
-                        memory.heapCommittedKiB() / 1024.0));
+                md.append(String.format(Locale.ROOT, " | %.1f / %.1f / %.0f MiB | %d s |%n", memory.heapUsedKiB() / 1024.0,
+                        memory.heapLiveKiB() / 1024.0, memory.heapCommittedKiB() / 1024.0, setup.extraWarmupSeconds()));
             }
         }
         md.append("\n## Idle noise floor\n\n");

@@ -100,6 +100,30 @@ final class SutProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time used so far by the JVM's JIT compiler threads (C1 and C2), in nanoseconds: while it
+     * still grows, the JIT is still compiling the request path, on the same CPU as the requests.
+     */
+    long compilerCpuNanos() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        ticks += parseCpuTicks(stat);
+                    }
+                } catch (IOException e) {
+                    // a compiler thread that ended meanwhile (the JVM adds and removes them as needed)
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
     /** utime + stime (fields 14 and 15) of a /proc/PID/stat line; the command name in parentheses may hold spaces. */
     static long parseCpuTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -29,7 +29,7 @@ class LoadReportTest {
                 LoadReport.RateResult.of(5000, List.of(window(base * 2, 30), window(base * 2.2, 35), window(base * 1.8, 25)), 0, 0, 0.02, false));
         return new LoadReport.SetupResult(name, "what " + name + " is", rates, new LoadReport.Memory(200_000, 180_000, 50_000, 8_000, 262_144),
                 saturation, false, List.of(new LoadReport.SaturationStep(10_000, 4.2, true, 0.01), new LoadReport.SaturationStep(20_000, 1e9, false, 3)),
-                null);
+                null, 4);
     }
 
     private static LoadReport report() {
@@ -40,7 +40,7 @@ class LoadReportTest {
         settings.put("saturationWindowSeconds", 2);
         List<LoadReport.SetupResult> setups = List.of(setup("floor", 0.1, 20_000), setup("raw app hop", 0.2, 10_000),
                 setup("inmesh app hop", 0.25, 9_000),
-                new LoadReport.SetupResult("sidecar pair", "two proxies", List.of(), null, 0, false, List.of(), "haproxy not found"));
+                new LoadReport.SetupResult("sidecar pair", "two proxies", List.of(), null, 0, false, List.of(), "haproxy not found", 0));
         return new LoadReport("2026-12-02T12:00:00Z", Map.of("cpu", "Test CPU <2 cores>", "load average at the end (1, 5, 15 min)", "1, 2, 3"),
                 settings, List.of(new LoadReport.Jitter(50, 60, 70, 80, 90)), setups, List.of("inmesh + mTLS: not yet")).withAddedOver("raw app hop");
     }
@@ -67,7 +67,7 @@ class LoadReportTest {
         String md = Files.readString(directory.resolve("load.md"));
         assertThat(md).contains("| inmesh app hop | 1000 rps | 0.250 [0.225–0.300] | 0.500 [0.450–0.600] | 1.000 [0.900–1.200] | 2.000 [1.800–2.400] "
                 + "| +50 / +100 / +200 / +400 | 50 [40–60] | 0 |");
-        assertThat(md).contains("| inmesh app hop | 9000 rps | 0.90 | 10000: 4.20, 20000: >1 s ✗ | 195 MiB (JVM 175 MiB) | 48.8 / 7.8 / 256 MiB |");
+        assertThat(md).contains("| inmesh app hop | 9000 rps | 0.90 | 10000: 4.20, 20000: >1 s ✗ | 195 MiB (JVM 175 MiB) | 48.8 / 7.8 / 256 MiB | 4 s |");
         assertThat(md).contains("| sidecar pair | | not run: haproxy not found |");
         assertThat(md).contains("inmesh + mTLS: not yet").contains("| cpu | Test CPU <2 cores> |");
 
