@@ -267,7 +267,7 @@ public final class LoadHarness {
     /**
      * The highest rate whose p99 stays under 10 ms with every request answered: starts from the
      * highest measured rate that passed, doubles until a rate fails (at most {@value #SATURATION_CAP}),
-     * then bisects to within 10 %, one short window per step. A failed step is tried once more:
+     * then bisects to within 10 %, one short window per step. A failed step is tried up to twice more:
      * this machine stalls for tens of milliseconds now and then, and one stall in a short window
      * must not decide the search.
      */
@@ -302,9 +302,10 @@ public final class LoadHarness {
     }
 
     private boolean step(int port, int rate, LongSupplier cpu, List<LoadReport.SaturationStep> steps) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            // More than 100 ms of backlog: past saturation, the queue only grows; stop early.
-            LoadGenerator.Run run = generator.run(port, rate, saturationWindow, 1, cpu, Math.max(200, rate / 10));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // More than 100 ms of backlog (and over 1000 requests, more than a stall of this machine
+            // leaves): past saturation, the queue only grows; stop early.
+            LoadGenerator.Run run = generator.run(port, rate, saturationWindow, 1, cpu, Math.max(1000, rate / 10));
             Histogram h = run.windows().get(0);
             double p99 = run.aborted() || run.unanswered() > 0 ? Double.POSITIVE_INFINITY : ms(h, 99);
             boolean passed = p99 < SATURATION_P99_MS && run.errors() == 0;
@@ -315,9 +316,6 @@ public final class LoadHarness {
             sleep(passed ? 200 : 1000);
             if (passed) {
                 return true;
-            }
-            if (run.aborted()) {
-                return false; // a queue that grew past 100 ms is no stall: no second try
             }
         }
         return false;

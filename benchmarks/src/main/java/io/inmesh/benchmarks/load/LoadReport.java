@@ -165,7 +165,7 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
         md.append("\n## Saturation and memory\n\n");
         md.append("Saturation: the highest rate whose p99 stayed under ").append(settings.get("saturationP99Ms"))
                 .append(" ms with every request answered, by a short search (one window of ")
-                .append(settings.get("saturationWindowSeconds")).append(" s per step; a failed step is tried once more, as one stall of the machine can fail a short window).\n\n");
+                .append(settings.get("saturationWindowSeconds")).append(" s per step; a failed step is tried up to twice more, as one stall of the machine can fail a short window).\n\n");
         md.append("| setup | saturation | × raw app hop | search steps (rps: p99 ms) | resident memory (all SUT processes) | JVM heap used / live after GC / committed | extra warm-up until the JIT was quiet |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         int rawSaturation = setups.stream().filter(s -> s.name().equals("raw app hop") && s.skipped() == null)
