@@ -23,7 +23,7 @@ final class LatencyChart {
     static String svg(LoadReport report) {
         List<LoadReport.SetupResult> setups = report.setups().stream().filter(s -> s.skipped() == null).toList();
         List<Integer> rates = setups.stream().flatMap(s -> s.rates().stream()).map(LoadReport.RateResult::rate).distinct().sorted().toList();
-        double lowest = 0.05;
+        double lowest = 1; // the axis starts at most one decade below the lowest bar or whisker
         double highest = 10;
         for (LoadReport.SetupResult setup : setups) {
             for (LoadReport.RateResult rate : setup.rates()) {

@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * {@code NAME.json}, {@code NAME.md} and {@code NAME.svg}; see benchmarks/README.md.
  *
  * <p>{@code LoadHarness [--output DIR] [--name NAME] [--windows N] [--window-seconds S]
- * [--warmup-seconds S] [--setups floor,raw,inmesh,sidecar] [--rates 1000,5000]}
+ * [--warmup-seconds S] [--setups floor,raw,inmesh,sidecar] [--rates 1000,5000]}, or
+ * {@code LoadHarness --rewrite NAME.json} to write the table and the chart again from a run's data.
  */
 public final class LoadHarness {
 
@@ -67,9 +68,17 @@ public final class LoadHarness {
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
                 case "--setups" -> setups = List.of(args[++i].split(","));
                 case "--rates" -> rates = List.of(args[++i].split(",")).stream().map(Integer::valueOf).toList();
+                case "--rewrite" -> {
+                    // Only the table and the chart again, from the JSON of an earlier run (after a change of their writers).
+                    Path json = Path.of(args[++i]);
+                    String base = json.getFileName().toString().replaceFirst("\\.json$", "");
+                    LoadReport.read(json).write(json.toAbsolutePath().getParent(), base);
+                    System.out.println("rewrote " + base + ".{md,svg} from " + json);
+                    return;
+                }
                 case "--help", "-h" -> {
                     System.out.println("LoadHarness [--output DIR] [--name NAME] [--windows N (>= 3)] [--window-seconds S] "
-                            + "[--warmup-seconds S] [--setups floor,raw,inmesh,sidecar] [--rates 1000,5000]");
+                            + "[--warmup-seconds S] [--setups floor,raw,inmesh,sidecar] [--rates 1000,5000] | --rewrite NAME.json");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");

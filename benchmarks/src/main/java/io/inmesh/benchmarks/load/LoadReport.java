@@ -113,6 +113,11 @@ record LoadReport(String date, Map<String, String> machine, Map<String, Object> 
         return new LoadReport(date, machine, settings, noiseFloor, filled, notes);
     }
 
+    /** Reads a report from its JSON file (to write its table and chart again). */
+    static LoadReport read(Path json) throws IOException {
+        return new ObjectMapper().readValue(json.toFile(), LoadReport.class);
+    }
+
     /** Writes NAME.json, NAME.md and NAME.svg into {@code directory}. */
     void write(Path directory, String name) throws IOException {
         Files.createDirectories(directory);

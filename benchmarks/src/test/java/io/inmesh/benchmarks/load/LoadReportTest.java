@@ -71,6 +71,9 @@ class LoadReportTest {
         assertThat(md).contains("| sidecar pair | | not run: haproxy not found |");
         assertThat(md).contains("inmesh + mTLS: not yet").contains("| cpu | Test CPU <2 cores> |");
 
+        // The JSON reads back into the same report, so the table and chart can be written again from it.
+        assertThat(LoadReport.read(directory.resolve("load.json")).markdown("load")).isEqualTo(md);
+
         String svg = Files.readString(directory.resolve("load.svg"));
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
