@@ -1,12 +1,13 @@
 package io.inmesh.benchmarks.chain;
 
 /** The rule set the chain benchmarks route by: what a user of Istio would run, not a toy. */
-final class ChainRules {
+public final class ChainRules {
 
     private ChainRules() {
     }
 
-    static final String YAML = """
+    /** Bookinfo's reviews service with endpoints v1, v2 and v3 on 127.0.0.1 ports 19083, 19084, 19085. */
+    public static final String YAML = """
             apiVersion: networking.istio.io/v1
             kind: ServiceEntry
             metadata:
@@ -99,4 +100,9 @@ final class ChainRules {
                     host: reviews.bookinfo.svc.cluster.local
                     subset: v1
             """;
+
+    /** {@link #YAML} with the endpoints of v1, v2 and v3 on the given loopback ports (servers bound to port 0). */
+    public static String withPorts(int v1, int v2, int v3) {
+        return YAML.replace("http: 19083", "http: " + v1).replace("http: 19084", "http: " + v2).replace("http: 19085", "http: " + v3);
+    }
 }

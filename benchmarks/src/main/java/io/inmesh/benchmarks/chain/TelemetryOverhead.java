@@ -4,7 +4,6 @@ import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.config.MeshConfig;
 import io.inmesh.core.http.MeshResponse;
-import io.inmesh.core.source.ConfigSource;
 import io.inmesh.core.spi.ClientStage;
 import io.inmesh.telemetry.AccessLog;
 import io.inmesh.telemetry.MeshTelemetry;
@@ -13,17 +12,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,7 +75,7 @@ public class TelemetryOverhead {
         }
         Mesh.Builder builder = Mesh.builder()
                 .workload(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
-                .configSource(new FixedSource(rules))
+                .configSource(FixedSource.of(rules))
                 .clientInterceptor(ClientStage.USER_ATTEMPT, "answer", (request, chain) -> request.body().doOnNext(ByteBuf::release)
                         .then(Mono.fromSupplier(() -> MeshResponse.of(200, new DefaultHttpHeaders().set("content-type", "text/plain"),
                                 Flux.just(Unpooled.wrappedBuffer(BODY))))));
@@ -140,44 +135,5 @@ public class TelemetryOverhead {
             buffer.release();
         }
         return length;
-    }
-
-    private static final class FixedSource implements ConfigSource {
-        private final MeshConfig.LoadResult rules;
-
-        FixedSource(MeshConfig.LoadResult rules) {
-            this.rules = rules;
-        }
-
-        @Override
-        public Flux<MeshConfig.LoadResult> updates() {
-            return Flux.just(rules).concatWith(Flux.never());
-        }
-
-        @Override
-        public String describe() {
-            return "benchmark rules";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static final class DroppingExporter implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }
