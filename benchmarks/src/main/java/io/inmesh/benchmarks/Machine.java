@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** The machine, as results files describe it. */
+/** The machine, as every results file describes it: CPU, cores, memory, OS and kernel, JVM, load average. */
 public final class Machine {
     private Machine() {
     }
 
-    /** CPU model, cores, memory, OS and kernel, JVM, max heap of this JVM, load average now. */
+    /** Name to value, in the order results files list them. */
     public static Map<String, String> describe() {
         Map<String, String> machine = new LinkedHashMap<>();
         machine.put("cpu", cpuModel());
@@ -31,7 +31,7 @@ public final class Machine {
     }
 
     /** Other work on the machine skews the times: the load average says how much there was. */
-    private static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
             return fields[0] + ", " + fields[1] + ", " + fields[2];

@@ -49,6 +49,19 @@ public final class MeshServer implements AutoCloseable {
     }
 
     /**
+     * The mesh's server stack in front of {@code handler} as a function of {@link MeshRequest}, for
+     * a framework that brings its own server (it converts its requests and responses itself) and for
+     * measuring the stack without the network. Build it once and reuse it: each call reads the
+     * mesh's current rules. A policy's refusal is a {@link MeshException} error of the returned
+     * {@link Mono}, which the caller turns into a response ({@link MeshResponse#of(MeshException)}).
+     */
+    public static java.util.function.Function<MeshRequest, Mono<MeshResponse>> stack(Mesh mesh, MeshHandler handler) {
+        Objects.requireNonNull(mesh, "mesh");
+        Objects.requireNonNull(handler, "handler");
+        return mesh.inbound(handler);
+    }
+
+    /**
      * The reactor-netty handler that runs {@code handler} behind the mesh's server stack, for an
      * application that configures its own {@link HttpServer}.
      */
@@ -56,7 +69,7 @@ public final class MeshServer implements AutoCloseable {
             Mesh mesh, MeshHandler handler) {
         Objects.requireNonNull(mesh, "mesh");
         Objects.requireNonNull(handler, "handler");
-        java.util.function.Function<MeshRequest, Mono<MeshResponse>> stack = mesh.inbound(handler);
+        java.util.function.Function<MeshRequest, Mono<MeshResponse>> stack = stack(mesh, handler);
         return (request, response) -> {
             MeshRequest meshRequest = toMeshRequest(request);
             return stack.apply(meshRequest)

@@ -12,10 +12,15 @@ public final class FixedSource implements ConfigSource {
         this.rules = rules;
     }
 
+    /** The source of {@code yaml}, which must be valid. */
+    public static FixedSource of(String yaml) {
+        return of(MeshConfig.load("rules.yaml", yaml));
+    }
+
     /** A source of {@code rules}, which must be valid. */
     public static FixedSource of(MeshConfig.LoadResult rules) {
         if (!rules.isValid()) {
-            throw new IllegalArgumentException("benchmark rules: " + rules.diagnostics());
+            throw new IllegalStateException("benchmark rules: " + rules.diagnostics());
         }
         return new FixedSource(rules);
     }

@@ -4,6 +4,7 @@ import io.inmesh.core.LocalWorkload;
 import io.inmesh.core.Mesh;
 import io.inmesh.core.config.MeshConfig;
 import io.inmesh.core.http.MeshResponse;
+import io.inmesh.core.source.ConfigSource;
 import io.inmesh.core.spi.ClientStage;
 import io.inmesh.telemetry.AccessLog;
 import io.inmesh.telemetry.MeshTelemetry;
@@ -12,13 +13,17 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,75 +70,31 @@ public class TelemetryOverhead {
     public String telemetry;
 
     private Mesh mesh;
-    private OpenTelemetrySdk sdk;
+    private ChainTelemetry telemetrySetup;
 
     @Setup(Level.Trial)
     public void start() {
-        MeshConfig.LoadResult rules = MeshConfig.load("rules.yaml", ChainRules.YAML);
-        if (!rules.isValid()) {
-            throw new IllegalStateException("benchmark rules: " + rules.diagnostics());
-        }
+        telemetrySetup = ChainTelemetry.of(telemetry);
         Mesh.Builder builder = Mesh.builder()
                 .workload(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
-                .configSource(FixedSource.of(rules))
-                .clientInterceptor(ClientStage.USER_ATTEMPT, "answer", (request, chain) -> request.body().doOnNext(ByteBuf::release)
-                        .then(Mono.fromSupplier(() -> MeshResponse.of(200, new DefaultHttpHeaders().set("content-type", "text/plain"),
-                                Flux.just(Unpooled.wrappedBuffer(BODY))))));
-        MeshTelemetry extension = telemetry();
-        if (extension != null) {
-            builder.extension(extension);
+                .configSource(FixedSource.of(ChainRules.YAML))
+                .clientInterceptor(ClientStage.USER_ATTEMPT, "answer", ChainRules.answer());
+        if (telemetrySetup.extension != null) {
+            builder.extension(telemetrySetup.extension);
         }
         mesh = builder.build();
         mesh.ready().block();
     }
 
-    private MeshTelemetry telemetry() {
-        boolean sampled = telemetry.endsWith("-sampled");
-        boolean metrics = telemetry.equals("metrics") || telemetry.startsWith("all-");
-        boolean tracing = telemetry.startsWith("tracing-") || telemetry.startsWith("all-");
-        switch (telemetry) {
-            case "off":
-                return null;
-            case "noop":
-                return MeshTelemetry.builder(OpenTelemetry.noop()).build();
-            case "access-log":
-                return MeshTelemetry.builder(OpenTelemetry.noop()).metrics(false).tracing(false)
-                        .accessLog(AccessLog.json().to(line -> { })).build();
-            default:
-                var sdkBuilder = OpenTelemetrySdk.builder();
-                if (metrics) {
-                    MetricReader reader = InMemoryMetricReader.create(); // collected only when asked: no export work
-                    sdkBuilder.setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build());
-                }
-                if (tracing) {
-                    sdkBuilder.setTracerProvider(SdkTracerProvider.builder()
-                            .setSampler(sampled ? Sampler.alwaysOn() : Sampler.alwaysOff())
-                            .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
-                            .build());
-                }
-                sdk = sdkBuilder.build();
-                return MeshTelemetry.builder(sdk).metrics(metrics).tracing(tracing).build();
-        }
-    }
-
     @TearDown(Level.Trial)
     public void stop() {
         mesh.close();
-        if (sdk != null) {
-            sdk.close();
-        }
+        telemetrySetup.close();
     }
 
     /** One call through the client stack with the header that the rules route to subset v2; its body read to the end. */
     @Benchmark
     public int call() {
-        MeshResponse response = mesh.client().get("http://reviews.bookinfo.svc.cluster.local:9080/reviews/0")
-                .header("end-user", "jason").exchange().block();
-        int length = 0;
-        for (ByteBuf buffer : response.body().collectList().block()) {
-            length += buffer.readableBytes();
-            buffer.release();
-        }
-        return length;
+        return ChainRules.call(mesh);
     }
 }

@@ -47,6 +47,20 @@ public final class MeshRequest {
         this.attributes = Map.copyOf(builder.attributes);
     }
 
+    /** {@code base} with other attributes: everything else is immutable, so it is shared, not copied. */
+    private MeshRequest(MeshRequest base, Map<AttributeKey<?>, Object> attributes) {
+        this.method = base.method;
+        this.scheme = base.scheme;
+        this.authority = base.authority;
+        this.host = base.host;
+        this.port = base.port;
+        this.path = base.path;
+        this.query = base.query;
+        this.headers = base.headers;
+        this.body = base.body;
+        this.attributes = attributes;
+    }
+
     private static int defaultPort(String scheme) {
         return "https".equalsIgnoreCase(scheme) ? 443 : 80;
     }
@@ -136,15 +150,28 @@ public final class MeshRequest {
         return value == null ? null : key.cast(value);
     }
 
-    /** This request with one more attribute. */
+    /**
+     * This request with one more attribute (or one fewer, for a {@code null} value). Steps call this
+     * on every request, so it shares the headers and the body instead of copying them.
+     */
     public <T> MeshRequest withAttribute(AttributeKey<T> key, T value) {
-        return toBuilder().attribute(key, value).build();
+        Map<AttributeKey<?>, Object> changed = new HashMap<>(attributes);
+        if (value == null) {
+            changed.remove(key);
+        } else {
+            changed.put(key, value);
+        }
+        return new MeshRequest(this, Map.copyOf(changed));
     }
 
-    /** A builder that starts from this request; its headers are a copy. */
+    /**
+     * A builder that starts from this request. The headers are copied when the builder first changes
+     * them, so a step that only adds attributes or replaces the body copies none.
+     */
     public Builder toBuilder() {
         Builder builder = new Builder(method, scheme, authority, path, query);
-        builder.headers = new DefaultHttpHeaders().set(headers);
+        builder.headers = headers;
+        builder.headersShared = true;
         builder.body = body;
         builder.attributes.putAll(attributes);
         return builder;
@@ -163,6 +190,8 @@ public final class MeshRequest {
         private String path;
         private String query;
         private HttpHeaders headers = new DefaultHttpHeaders();
+        /** Whether {@link #headers} are still those of the request {@link #toBuilder()} started from, to be copied before a change. */
+        private boolean headersShared;
         private Flux<ByteBuf> body = Flux.empty();
         private final Map<AttributeKey<?>, Object> attributes = new HashMap<>();
 
@@ -194,24 +223,27 @@ public final class MeshRequest {
 
         /** Adds a header value. */
         public Builder header(CharSequence name, Object value) {
-            headers.add(name, value);
+            ownHeaders().add(name, value);
             return this;
         }
 
         /** Sets a header, replacing its values. */
         public Builder setHeader(CharSequence name, Object value) {
-            headers.set(name, value);
+            ownHeaders().set(name, value);
             return this;
         }
 
         public Builder removeHeader(CharSequence name) {
-            headers.remove(name);
+            if (headers.contains(name)) {
+                ownHeaders().remove(name);
+            }
             return this;
         }
 
         /** Replaces all headers with a copy of {@code headers}. */
         public Builder headers(HttpHeaders headers) {
             this.headers = new DefaultHttpHeaders().set(headers);
+            this.headersShared = false;
             return this;
         }
 
@@ -230,8 +262,20 @@ public final class MeshRequest {
         }
 
         public MeshRequest build() {
-            headers.remove(HttpHeaderNames.HOST);
+            if (headers.contains(HttpHeaderNames.HOST)) {
+                ownHeaders().remove(HttpHeaderNames.HOST);
+            }
+            // The request keeps these headers: a later change through this builder must not reach it.
+            headersShared = true;
             return new MeshRequest(this);
+        }
+
+        private HttpHeaders ownHeaders() {
+            if (headersShared) {
+                headers = new DefaultHttpHeaders().set(headers);
+                headersShared = false;
+            }
+            return headers;
         }
     }
 }
