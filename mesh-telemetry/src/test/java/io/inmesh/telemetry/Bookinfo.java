@@ -20,7 +20,7 @@ import reactor.core.publisher.Sinks;
  * 5xx), details answers {@code /fail} with 503 and holds {@code /slow} until {@link #releaseSlow()}.
  * Every workload is a mesh of its own with the telemetry {@code telemetry} gives it.
  */
-final class Bookinfo implements AutoCloseable {
+public final class Bookinfo implements AutoCloseable {
 
     static final String REVIEWS = "http://reviews.bookinfo.svc.cluster.local:9080/reviews/0";
     static final String RATINGS = "http://ratings.bookinfo.svc.cluster.local:9080/ratings/0";
@@ -106,7 +106,8 @@ final class Bookinfo implements AutoCloseable {
         }
     }
 
-    static String service(String app, int port) {
+    /** A ServiceEntry for {@code app} in namespace bookinfo, port 9080, with one endpoint on 127.0.0.1:{@code port}. */
+    public static String service(String app, int port) {
         return """
                 apiVersion: networking.istio.io/v1
                 kind: ServiceEntry

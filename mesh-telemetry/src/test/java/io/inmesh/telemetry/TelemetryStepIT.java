@@ -60,7 +60,7 @@ class TelemetryStepIT {
         reviews = reviewsMesh.server(request -> request.body().doOnNext(ByteBuf::release)
                 .then(reviewsMesh.client().get(RATINGS).retrieve())
                 .map(stars -> MeshResponse.text(200, "reviews with " + stars))).bind();
-        rules.push(service("ratings", ratings.port()), service("reviews", reviews.port()), retryingRatings());
+        rules.push(Bookinfo.service("ratings", ratings.port()), Bookinfo.service("reviews", reviews.port()), retryingRatings());
         productpage = mesh("productpage-v1", Map.of("app", "productpage", "version", "v1"), rules);
     }
 
@@ -188,31 +188,6 @@ class TelemetryStepIT {
             String seen = contexts.get(one(workload, direction).record());
             return "none".equals(seen) ? null : seen;
         }
-    }
-
-    private static String service(String app, int port) {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: ServiceEntry
-                metadata:
-                  name: %1$s
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - %1$s.bookinfo.svc.cluster.local
-                  location: MESH_INTERNAL
-                  ports:
-                  - number: 9080
-                    name: http
-                    protocol: HTTP
-                  resolution: STATIC
-                  endpoints:
-                  - address: 127.0.0.1
-                    ports:
-                      http: %2$d
-                    labels:
-                      app: %1$s
-                """.formatted(app, port);
     }
 
     private static String retryingRatings() {

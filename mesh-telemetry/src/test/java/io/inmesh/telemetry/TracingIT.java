@@ -100,8 +100,8 @@ class TracingIT {
         }))).bind();
 
         toClose.addAll(List.of(productpage, productpageMesh, reviews, reviewsMesh, ratings, ratingsMesh));
-        rules.push(service("ratings", ratings.port()), service("reviews", reviews.port()), service("details", details.port()),
-                service("closed", closedPort()), retryingRatings());
+        rules.push(Bookinfo.service("ratings", ratings.port()), Bookinfo.service("reviews", reviews.port()), Bookinfo.service("details", details.port()),
+                Bookinfo.service("closed", closedPort()), retryingRatings());
     }
 
     @AfterEach
@@ -335,31 +335,6 @@ class TracingIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static String service(String app, int port) {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: ServiceEntry
-                metadata:
-                  name: %1$s
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - %1$s.bookinfo.svc.cluster.local
-                  location: MESH_INTERNAL
-                  ports:
-                  - number: 9080
-                    name: http
-                    protocol: HTTP
-                  resolution: STATIC
-                  endpoints:
-                  - address: 127.0.0.1
-                    ports:
-                      http: %2$d
-                    labels:
-                      app: %1$s
-                """.formatted(app, port);
     }
 
     private static String retryingRatings() {

@@ -12,6 +12,7 @@ import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.testing.BlockHoundExtension;
 import io.inmesh.core.testing.TestConfigSource;
 import io.inmesh.telemetry.AccessLog;
+import io.inmesh.telemetry.Bookinfo;
 import io.inmesh.telemetry.MeshTelemetry;
 import io.netty.buffer.ByteBuf;
 import io.opentelemetry.api.OpenTelemetry;
@@ -227,7 +228,8 @@ class AccessLogIT {
         reviewsPort = reviews.port();
         detailsPort = details.port();
         String[] routes = routes();
-        rules.push(service("ratings", ratingsPort), service("reviews", reviewsPort), service("details", detailsPort), routes[0], routes[1]);
+        rules.push(Bookinfo.service("ratings", ratingsPort), Bookinfo.service("reviews", reviewsPort),
+                Bookinfo.service("details", detailsPort), routes[0], routes[1]);
         productpage = mesh("productpage-v1", "productpage", accessLog, rules);
         closing.add(productpage::close);
     }
@@ -262,31 +264,6 @@ class AccessLogIT {
             keys.add(names.next());
         }
         return keys;
-    }
-
-    private static String service(String app, int port) {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: ServiceEntry
-                metadata:
-                  name: %1$s
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - %1$s.bookinfo.svc.cluster.local
-                  location: MESH_INTERNAL
-                  ports:
-                  - number: 9080
-                    name: http
-                    protocol: HTTP
-                  resolution: STATIC
-                  endpoints:
-                  - address: 127.0.0.1
-                    ports:
-                      http: %2$d
-                    labels:
-                      app: %1$s
-                """.formatted(app, port);
     }
 
     private static String[] routes() {
