@@ -5,7 +5,12 @@ import io.inmesh.core.http.MeshRequest;
 import io.inmesh.core.http.MeshResponse;
 import io.inmesh.core.http.Downstream;
 import io.inmesh.core.http.PeerIdentity;
+import io.inmesh.core.internal.transport.BodyHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
 import java.time.Duration;
 import java.util.Objects;
 import org.reactivestreams.Publisher;
@@ -74,12 +79,36 @@ public final class MeshServer implements AutoCloseable {
             MeshRequest meshRequest = toMeshRequest(request);
             return stack.apply(meshRequest)
                     .onErrorResume(MeshException.class, failure -> Mono.just(MeshResponse.of(failure)))
-                    .flatMap(meshResponse -> response
-                            .status(meshResponse.status())
-                            .headers(meshResponse.headers())
-                            .send(meshResponse.body())
-                            .then());
+                    .flatMap(meshResponse -> send(meshResponse, response));
         };
+    }
+
+    /**
+     * Writes the response. A body that is whole by the time its first chunk comes goes out with the
+     * headers in one write (one system call, one packet, as the peer reads it); any other body is
+     * streamed after the headers as it comes. Writing the headers alone first, as a streamed send
+     * does, costs a write, a read on the other side and two changes of the socket's interest set per
+     * response.
+     */
+    private static Mono<Void> send(MeshResponse meshResponse, HttpServerResponse response) {
+        response.status(meshResponse.status()).headers(meshResponse.headers());
+        java.util.concurrent.Executor eventLoop = task -> response.withConnection(connection -> connection.channel().eventLoop().execute(task));
+        return BodyHead.of(meshResponse.body(), eventLoop).flatMap(head -> {
+            ByteBuf whole = head.whole();
+            if (whole == null) {
+                HttpHeaders headers = response.responseHeaders();
+                if (response.version() == HttpVersion.HTTP_1_1 && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                        && !headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
+                    // Without a length reactor-netty would end the body by closing the connection; chunked keeps it.
+                    headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                }
+                return response.send(head.stream()).then();
+            }
+            if (whole.readableBytes() == 0) {
+                return response.send().then();
+            }
+            return response.sendObject(whole).then();
+        });
     }
 
     private static MeshRequest toMeshRequest(HttpServerRequest request) {
