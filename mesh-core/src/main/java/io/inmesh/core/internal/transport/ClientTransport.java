@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
@@ -49,10 +50,22 @@ public final class ClientTransport implements AutoCloseable {
 
     private final String name;
     private final HttpProtocol protocol;
-    private final Map<ConnectionPolicy, Pool> pools = new ConcurrentHashMap<>();
+    private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
 
     /** One connection pool and the client that uses it. */
     private record Pool(ConnectionProvider provider, HttpClient http) {
+    }
+
+    /**
+     * Which pool a request uses: its upstream's policy, and the event-loop thread it is sent from
+     * ({@code null} from any other thread). Like Envoy's per-worker connection pools: reactor-netty
+     * opens a connection on the event loop that asks for it (colocation), so a pool per event loop
+     * holds only connections of that loop, and a request sent from a server's handler goes out and
+     * comes back on the thread it arrived on. One shared pool hands out any idle connection, and
+     * a request then hops to that connection's loop and its answer hops back: two task hand-offs,
+     * each a wake-up of another thread.
+     */
+    private record PoolKey(ConnectionPolicy policy, Thread eventLoop) {
     }
 
     /**
@@ -70,8 +83,10 @@ public final class ClientTransport implements AutoCloseable {
     }
 
     private Pool pool(ConnectionPolicy policy) {
-        Pool pool = pools.get(policy);
-        return pool != null ? pool : pools.computeIfAbsent(policy, this::newPool);
+        Thread thread = Thread.currentThread();
+        PoolKey key = new PoolKey(policy, thread instanceof FastThreadLocalThread ? thread : null);
+        Pool pool = pools.get(key);
+        return pool != null ? pool : pools.computeIfAbsent(key, k -> newPool(k.policy()));
     }
 
     private Pool newPool(ConnectionPolicy policy) {
