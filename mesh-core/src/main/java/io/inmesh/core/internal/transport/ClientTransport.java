@@ -23,9 +23,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The wire step of the client stack: sends a request to the endpoint the stack chose, over pooled
@@ -80,6 +82,10 @@ public final class ClientTransport implements AutoCloseable {
         // a JDK SSLContext that reads the platform's random source: do it here, when the mesh is
         // built, not on the event loop of the first request (where BlockHound rightly objects).
         HttpClient.newConnection().protocol(protocol);
+        // Colocation (a connection opened on the loop that asks for it) works once each loop has
+        // run the task that tells it which loop it is; the client loop group submits those tasks
+        // when first asked for. Ask now, so that the first requests' connections land on their loops.
+        HttpResources.get().onClient(LoopResources.DEFAULT_NATIVE);
     }
 
     private Pool pool(ConnectionPolicy policy) {
