@@ -124,6 +124,29 @@ final class SutProcess implements AutoCloseable {
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     }
 
+    /**
+     * CPU time used so far per kind of thread, in nanoseconds: thread names with their numbers
+     * removed ({@code reactor-http-epoll-#}, {@code C2 CompilerThre#}, {@code GC Thread#}), so that a
+     * profile can tell request work from the JIT, the garbage collector and background tasks.
+     */
+    java.util.Map<String, Long> cpuNanosByThread() {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    byName.merge(name, parseCpuTicks(stat) * (1_000_000_000L / TICKS_PER_SECOND), Long::sum);
+                } catch (IOException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byName;
+    }
+
     /** utime + stime (fields 14 and 15) of a /proc/PID/stat line; the command name in parentheses may hold spaces. */
     static long parseCpuTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
