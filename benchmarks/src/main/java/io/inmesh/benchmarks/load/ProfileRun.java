@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * request and the latency of the profiled interval, and what the command printed goes to the
  * terminal. Used to find where a setup's processor time goes; {@code benchmarks/bin/profile} runs it.
  *
- * <p>{@code ProfileRun SETUP [--rate R] [--seconds S] [--warmup-seconds S] [--jvm OPTION]... [--command CMD]}
+ * <p>{@code ProfileRun SETUP [--rate R] [--windows N] [--seconds S] [--warmup-seconds S] [--warmup-rate R] [--jvm OPTION]... [--command CMD]}
  */
 public final class ProfileRun {
 
@@ -26,7 +26,7 @@ public final class ProfileRun {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].startsWith("-")) {
-            throw new IllegalArgumentException("usage: ProfileRun floor|raw|inmesh [--rate R] [--seconds S] [--warmup-seconds S] "
+            throw new IllegalArgumentException("usage: ProfileRun floor|raw|inmesh [--rate R] [--seconds S] [--warmup-seconds S] [--warmup-rate R] "
                     + "[--jvm OPTION]... [--command 'perf record -g -p {pid}']");
         }
         String setup = args[0];
@@ -37,6 +37,7 @@ public final class ProfileRun {
         int seconds = 6;
         int windows = 1;
         int warmupSeconds = 20;
+        int warmupRate = 0;
         String command = null;
         List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx256m"));
         for (int i = 1; i < args.length; i++) {
@@ -45,6 +46,7 @@ public final class ProfileRun {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--windows" -> windows = Integer.parseInt(args[++i]);
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
+                case "--warmup-rate" -> warmupRate = Integer.parseInt(args[++i]);
                 case "--jvm" -> jvm.add(args[++i]);
                 case "--command" -> command = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -54,7 +56,9 @@ public final class ProfileRun {
              SutProcess sut = SutProcess.java(1, jvm, setup, "0")) {
             int port = Integer.parseInt(sut.expect("ready")[1]);
             LongSupplier cpu = () -> SutProcess.cpuNanos(sut.pid());
-            generator.run(port, rate, Duration.ofSeconds(warmupSeconds), 1, cpu, 2L * rate);
+            // The harness warms at its highest rate; --warmup-rate does the same here (default: the measured rate).
+            int warmAt = warmupRate > 0 ? warmupRate : rate;
+            generator.run(port, warmAt, Duration.ofSeconds(warmupSeconds), 1, cpu, 2L * warmAt);
             for (int i = 0; i < 15; i++) {
                 long before = sut.compilerCpuNanos();
                 generator.run(port, rate, Duration.ofSeconds(2), 1, cpu, 2L * rate);

@@ -109,6 +109,10 @@ public final class ClientTransport implements AutoCloseable {
         ConnectionProvider provider = ConnectionProvider.builder("inmesh-" + name + "-" + pools.size())
                 .maxConnections(1024)
                 .pendingAcquireMaxCount(-1)
+                // The most recently used idle connection first, as Envoy's pools do: its buffers and
+                // state are warm, and connections a burst opened go idle and are closed by idleTimeout
+                // instead of being kept alive by a first-in-first-out rotation through all of them.
+                .lifo()
                 // Envoy closes a connection idle for idleTimeout, and one that has carried
                 // maxRequestsPerConnection requests: a pooled connection is evicted when either holds
                 // (over HTTP/1.1 when it comes back to the pool, over HTTP/2 it opens no more streams).
