@@ -36,8 +36,9 @@ import reactor.netty.resources.LoopResources;
  *
  * <p>Connections are made and kept as the upstream's {@link ConnectionPolicy} says (a DestinationRule's
  * {@code connectionPool}): connect timeout, idle timeout and requests per connection. Each distinct
- * policy has its own reactor-netty connection pool, so clusters with equal policies share connections
- * and a cluster's settings never change another's.
+ * policy has its own reactor-netty connection pools, so clusters with equal policies share connections
+ * and a cluster's settings never change another's; per policy, each event loop has its own pool
+ * ({@link PoolKey}), and the most recently used idle connection is leased first.
  */
 public final class ClientTransport implements AutoCloseable {
 
