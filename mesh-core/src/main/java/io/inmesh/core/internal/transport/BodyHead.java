@@ -41,7 +41,23 @@ public final class BodyHead {
      * returned {@link Mono}'s error.
      */
     public static Mono<BodyHead> of(Flux<ByteBuf> body, Executor afterCurrentTask) {
-        return Mono.create(sink -> body.subscribe(new HeadSubscriber(sink, afterCurrentTask)));
+        return Mono.<BodyHead>create(sink -> body.subscribe(new HeadSubscriber(sink, afterCurrentTask)))
+                // A head decided just as its subscriber went away is dropped by the sink: let go of it.
+                .doOnDiscard(BodyHead.class, BodyHead::discard);
+    }
+
+    /** Releases the whole body, or cancels the stream (which releases what it holds and cancels the body). */
+    private void discard() {
+        if (whole != null) {
+            ReferenceCountUtil.safeRelease(whole);
+        } else {
+            stream.subscribe(new reactor.core.publisher.BaseSubscriber<>() {
+                @Override
+                protected void hookOnSubscribe(Subscription subscription) {
+                    subscription.cancel();
+                }
+            });
+        }
     }
 
     /** The whole body when it was one chunk (or none: an empty buffer), else {@code null}. */
@@ -109,9 +125,28 @@ public final class BodyHead {
                 ByteBuf chunk = first;
                 first = null;
                 Subscription subscription = upstream;
-                head.success(new BodyHead(null, Flux.concat(Mono.just(chunk), rest.asFlux()
+                // A subscriber that cancels before asking for anything never gets the held chunk: release it then.
+                AtomicBoolean delivered = new AtomicBoolean();
+                Mono<ByteBuf> held = Mono.just(chunk)
+                        .doOnNext(c -> delivered.set(true))
+                        .doOnCancel(() -> {
+                            if (delivered.compareAndSet(false, true)) {
+                                ReferenceCountUtil.safeRelease(chunk);
+                            }
+                        });
+                // Cancelling the stream cancels the body even before the relay was subscribed (concat
+                // only cancels the source it is on), and releases what the relay holds.
+                AtomicBoolean relaySubscribed = new AtomicBoolean();
+                Flux<ByteBuf> relay = rest.asFlux()
+                        .doOnSubscribe(s -> relaySubscribed.set(true))
                         .doOnRequest(subscription::request)
-                        .doOnCancel(subscription::cancel))));
+                        .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+                head.success(new BodyHead(null, Flux.concat(held, relay).doOnCancel(() -> {
+                    subscription.cancel();
+                    if (relaySubscribed.compareAndSet(false, true)) {
+                        rest.asFlux().subscribe(ReferenceCountUtil::safeRelease, error -> { });
+                    }
+                })));
             }
         }
 

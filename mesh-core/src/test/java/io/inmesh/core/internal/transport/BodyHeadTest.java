@@ -183,4 +183,61 @@ class BodyHeadTest {
         assertThat(first.refCnt()).isZero();
         later.forEach(Runnable::run); // the pending decision finds the head gone and does nothing
     }
+
+    @Test
+    void cancellingTheStreamBeforeReadingReleasesTheHeldChunkAndCancelsTheBody() {
+        ByteBuf first = chunk("part 1");
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Sinks.Many<ByteBuf> producer = Sinks.many().unicast().onBackpressureBuffer();
+        AtomicReference<BodyHead> head = new AtomicReference<>();
+        BodyHead.of(producer.asFlux().doOnCancel(() -> cancelled.set(true)), afterCurrentTask).subscribe(head::set);
+        producer.tryEmitNext(first);
+        later.poll().run();
+        ByteBuf second = chunk("part 2");
+        producer.tryEmitNext(second); // held by the relay until the stream is read
+
+        head.get().stream().subscribe(new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                subscription.cancel(); // the connection closed before the body was written
+            }
+        });
+
+        assertThat(first.refCnt()).isZero();
+        assertThat(second.refCnt()).isZero();
+        assertThat(cancelled).as("the body is cancelled").isTrue();
+    }
+
+    @Test
+    void cancellingTheStreamWhileReadingReleasesWhatTheRelayHolds() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Sinks.Many<ByteBuf> producer = Sinks.many().unicast().onBackpressureBuffer();
+        AtomicReference<BodyHead> head = new AtomicReference<>();
+        BodyHead.of(producer.asFlux().doOnCancel(() -> cancelled.set(true)), afterCurrentTask).subscribe(head::set);
+        producer.tryEmitNext(chunk("part 1"));
+        later.poll().run();
+        ByteBuf second = chunk("part 2");
+        ByteBuf third = chunk("part 3");
+        producer.tryEmitNext(second);
+        producer.tryEmitNext(third);
+        List<String> received = new ArrayList<>();
+        BaseSubscriber<ByteBuf> reader = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                request(2);
+            }
+
+            @Override
+            protected void hookOnNext(ByteBuf value) {
+                received.add(text(value));
+            }
+        };
+        head.get().stream().subscribe(reader);
+
+        reader.cancel();
+
+        assertThat(received).containsExactly("part 1", "part 2");
+        assertThat(third.refCnt()).as("the chunk the relay still held").isZero();
+        assertThat(cancelled).isTrue();
+    }
 }
