@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -92,7 +93,7 @@ public final class MeshServer implements AutoCloseable {
      */
     private static Mono<Void> send(MeshResponse meshResponse, HttpServerResponse response) {
         response.status(meshResponse.status()).headers(meshResponse.headers());
-        java.util.concurrent.Executor eventLoop = task -> response.withConnection(connection -> connection.channel().eventLoop().execute(task));
+        Executor eventLoop = task -> response.withConnection(connection -> connection.channel().eventLoop().execute(task));
         return BodyHead.of(meshResponse.body(), eventLoop).flatMap(head -> {
             ByteBuf whole = head.whole();
             if (whole == null) {

@@ -229,10 +229,15 @@ public final class LoadHarness {
      * seconds of extra warm-up.
      */
     private long settleJit(SutProcess sut, int port, LongSupplier cpu) {
+        return settleJit(generator, sut, port, rates.get(0), cpu);
+    }
+
+    /** {@link #settleJit(SutProcess, int, LongSupplier)} at {@code rate}, for any run of a setup (the profiler's too). */
+    static long settleJit(LoadGenerator generator, SutProcess sut, int port, int rate, LongSupplier cpu) {
         long started = System.nanoTime();
         while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(MAX_EXTRA_WARMUP_SECONDS)) {
             long before = sut.compilerCpuNanos();
-            generator.run(port, rates.get(0), Duration.ofSeconds(2), 1, cpu, 2L * rates.get(0));
+            generator.run(port, rate, Duration.ofSeconds(2), 1, cpu, 2L * rate);
             long used = sut.compilerCpuNanos() - before;
             System.err.printf("  JIT: compiler threads used %d ms in 2 s%n", used / 1_000_000);
             if (used < TimeUnit.MILLISECONDS.toNanos(100)) {

@@ -59,13 +59,7 @@ public final class ProfileRun {
             // The harness warms at its highest rate; --warmup-rate does the same here (default: the measured rate).
             int warmAt = warmupRate > 0 ? warmupRate : rate;
             generator.run(port, warmAt, Duration.ofSeconds(warmupSeconds), 1, cpu, 2L * warmAt);
-            for (int i = 0; i < 15; i++) {
-                long before = sut.compilerCpuNanos();
-                generator.run(port, rate, Duration.ofSeconds(2), 1, cpu, 2L * rate);
-                if (sut.compilerCpuNanos() - before < TimeUnit.MILLISECONDS.toNanos(100)) {
-                    break;
-                }
-            }
+            LoadHarness.settleJit(generator, sut, port, rate, cpu);
             Process watcher = null;
             if (command != null) {
                 String line = command.replace("{pid}", Long.toString(sut.pid()));

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -51,7 +52,7 @@ public final class BodyHead {
         if (whole != null) {
             ReferenceCountUtil.safeRelease(whole);
         } else {
-            stream.subscribe(new reactor.core.publisher.BaseSubscriber<>() {
+            stream.subscribe(new BaseSubscriber<>() {
                 @Override
                 protected void hookOnSubscribe(Subscription subscription) {
                     subscription.cancel();
