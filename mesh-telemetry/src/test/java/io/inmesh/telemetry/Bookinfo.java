@@ -132,6 +132,34 @@ public final class Bookinfo implements AutoCloseable {
                 """.formatted(app, port);
     }
 
+    /**
+     * Ratings' VirtualService: route {@code ratings-route} for paths under {@code /ratings}, retried twice
+     * on 5xx. {@code moreRoutes} (YAML list items indented as its {@code http} routes) follow it.
+     */
+    public static String retryingRatings(String moreRoutes) {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: ratings
+                  namespace: bookinfo
+                spec:
+                  hosts:
+                  - ratings.bookinfo.svc.cluster.local
+                  http:
+                  - name: ratings-route
+                    match:
+                    - uri:
+                        prefix: /ratings
+                    route:
+                    - destination:
+                        host: ratings.bookinfo.svc.cluster.local
+                    retries:
+                      attempts: 2
+                      retryOn: 5xx
+                """ + moreRoutes;
+    }
+
     static String retrying(String app, int attempts) {
         return """
                 apiVersion: networking.istio.io/v1

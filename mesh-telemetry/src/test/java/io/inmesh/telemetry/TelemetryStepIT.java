@@ -60,7 +60,7 @@ class TelemetryStepIT {
         reviews = reviewsMesh.server(request -> request.body().doOnNext(ByteBuf::release)
                 .then(reviewsMesh.client().get(RATINGS).retrieve())
                 .map(stars -> MeshResponse.text(200, "reviews with " + stars))).bind();
-        rules.push(Bookinfo.service("ratings", ratings.port()), Bookinfo.service("reviews", reviews.port()), retryingRatings());
+        rules.push(Bookinfo.service("ratings", ratings.port()), Bookinfo.service("reviews", reviews.port()), Bookinfo.retryingRatings(""));
         productpage = mesh("productpage-v1", Map.of("app", "productpage", "version", "v1"), rules);
     }
 
@@ -190,27 +190,4 @@ class TelemetryStepIT {
         }
     }
 
-    private static String retryingRatings() {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata:
-                  name: ratings
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - ratings.bookinfo.svc.cluster.local
-                  http:
-                  - name: ratings-route
-                    match:
-                    - uri:
-                        prefix: /ratings
-                    route:
-                    - destination:
-                        host: ratings.bookinfo.svc.cluster.local
-                    retries:
-                      attempts: 2
-                      retryOn: 5xx
-                """;
-    }
 }

@@ -338,26 +338,7 @@ class TracingIT {
     }
 
     private static String retryingRatings() {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata:
-                  name: ratings
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - ratings.bookinfo.svc.cluster.local
-                  http:
-                  - name: ratings-route
-                    match:
-                    - uri:
-                        prefix: /ratings
-                    route:
-                    - destination:
-                        host: ratings.bookinfo.svc.cluster.local
-                    retries:
-                      attempts: 2
-                      retryOn: 5xx
+        return Bookinfo.retryingRatings("""
                   - name: faulty-route
                     match:
                     - uri:
@@ -375,6 +356,6 @@ class TracingIT {
                   - route:
                     - destination:
                         host: ratings.bookinfo.svc.cluster.local
-                """;
+                """);
     }
 }

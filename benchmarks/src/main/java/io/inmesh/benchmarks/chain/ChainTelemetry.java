@@ -1,5 +1,7 @@
 package io.inmesh.benchmarks.chain;
 
+import io.inmesh.core.LocalWorkload;
+import io.inmesh.core.Mesh;
 import io.inmesh.telemetry.AccessLog;
 import io.inmesh.telemetry.MeshTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -28,6 +30,12 @@ final class ChainTelemetry implements AutoCloseable {
     private ChainTelemetry(MeshTelemetry extension, OpenTelemetrySdk sdk) {
         this.extension = extension;
         this.sdk = sdk;
+    }
+
+    /** A mesh of {@code workload} routed by {@link ChainRules#YAML}, with this telemetry; not started. */
+    Mesh.Builder mesh(LocalWorkload workload) {
+        Mesh.Builder builder = Mesh.builder().workload(workload).configSource(FixedSource.of(ChainRules.YAML));
+        return extension == null ? builder : builder.extension(extension);
     }
 
     static ChainTelemetry of(String setup) {

@@ -59,13 +59,8 @@ public class InboundChain {
     @Setup(Level.Trial)
     public void start() {
         telemetrySetup = ChainTelemetry.of(telemetry);
-        Mesh.Builder builder = Mesh.builder()
-                .workload(LocalWorkload.of("reviews-v2", "bookinfo", Map.of("app", "reviews", "version", "v2")))
-                .configSource(FixedSource.of(ChainRules.YAML));
-        if (telemetrySetup.extension != null) {
-            builder.extension(telemetrySetup.extension);
-        }
-        mesh = builder.build();
+        mesh = telemetrySetup.mesh(LocalWorkload.of("reviews-v2", "bookinfo", Map.of("app", "reviews", "version", "v2")))
+                .build();
         mesh.ready().block();
         stack = MeshServer.stack(mesh, request -> ChainRules.respond(request.body()));
         peerHeader = new PeerIdentity("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1"),

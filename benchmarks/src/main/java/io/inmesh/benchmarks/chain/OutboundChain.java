@@ -47,14 +47,9 @@ public class OutboundChain {
     @Setup(Level.Trial)
     public void start() {
         telemetrySetup = ChainTelemetry.of(telemetry);
-        Mesh.Builder builder = Mesh.builder()
-                .workload(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
-                .configSource(FixedSource.of(ChainRules.YAML))
-                .clientInterceptor(ClientStage.ENDPOINT, "answer", ChainRules.answer());
-        if (telemetrySetup.extension != null) {
-            builder.extension(telemetrySetup.extension);
-        }
-        mesh = builder.build();
+        mesh = telemetrySetup.mesh(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
+                .clientInterceptor(ClientStage.ENDPOINT, "answer", ChainRules.answer())
+                .build();
         mesh.ready().block();
         int last = mesh.clientStack().size() - 1;
         if (!mesh.clientStack().get(last).equals("answer") || !mesh.clientStack().get(last - 1).contains("endpoint")) {

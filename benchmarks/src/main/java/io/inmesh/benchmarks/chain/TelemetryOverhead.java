@@ -22,7 +22,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +63,6 @@ import reactor.core.publisher.Mono;
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class TelemetryOverhead {
 
-    private static final byte[] BODY = "x".repeat(1024).getBytes(StandardCharsets.UTF_8);
-
     @Param({"off", "noop", "metrics", "tracing-sampled", "tracing-unsampled", "all-sampled", "all-unsampled", "access-log"})
     public String telemetry;
 
@@ -75,14 +72,9 @@ public class TelemetryOverhead {
     @Setup(Level.Trial)
     public void start() {
         telemetrySetup = ChainTelemetry.of(telemetry);
-        Mesh.Builder builder = Mesh.builder()
-                .workload(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
-                .configSource(FixedSource.of(ChainRules.YAML))
-                .clientInterceptor(ClientStage.USER_ATTEMPT, "answer", ChainRules.answer());
-        if (telemetrySetup.extension != null) {
-            builder.extension(telemetrySetup.extension);
-        }
-        mesh = builder.build();
+        mesh = telemetrySetup.mesh(LocalWorkload.of("productpage-v1", "bookinfo", Map.of("app", "productpage", "version", "v1")))
+                .clientInterceptor(ClientStage.USER_ATTEMPT, "answer", ChainRules.answer())
+                .build();
         mesh.ready().block();
     }
 

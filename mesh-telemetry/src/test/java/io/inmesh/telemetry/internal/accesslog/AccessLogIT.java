@@ -267,26 +267,7 @@ class AccessLogIT {
     }
 
     private static String[] routes() {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata:
-                  name: ratings
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - ratings.bookinfo.svc.cluster.local
-                  http:
-                  - name: ratings-route
-                    match:
-                    - uri:
-                        prefix: /ratings
-                    route:
-                    - destination:
-                        host: ratings.bookinfo.svc.cluster.local
-                    retries:
-                      attempts: 2
-                      retryOn: 5xx
+        return (Bookinfo.retryingRatings("") + """
                 ---SPLIT---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -304,6 +285,6 @@ class AccessLogIT {
                     timeout: 200ms
                     retries:
                       attempts: 0
-                """.split("---SPLIT---\n");
+                """).split("---SPLIT---\n");
     }
 }
